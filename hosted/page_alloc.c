@@ -1,0 +1,367 @@
+/*
+ * Page allocator over the simulated RAM.  Per bank: a frame table and a
+ * free bitmap; allocations are naturally aligned runs of 2^order pages,
+ * found by a next-fit scan.  Simple and obviously right rather than fast:
+ * page allocations are rare next to the work done with the pages.
+ */
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#include <xen/alloc_fail.h>
+#include <xen/bitops.h>
+#include <xen/lib.h>
+#include <xen/mm.h>
+#include "hosted/ram.h"
+#include "hw/phys_mem.h"
+
+#define MAX_OWNERS 256
+
+struct ram_bank {
+    uint64_t base_mfn, nr_pages;
+    struct page_info *frames;
+    unsigned long *free_map;     /* bit set: page free */
+    uint64_t cursor;             /* next-fit start */
+};
+
+struct owner_count {
+    const struct domain *d;
+    unsigned long pages;
+};
+
+static pthread_mutex_t ram_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct phys_mem *ram_pm;
+static struct ram_bank banks[PHYS_MEM_MAX_BANKS];
+static unsigned int nr_banks;
+static unsigned long pages_total, pages_free, pages_xenheap;
+static struct owner_count owners[MAX_OWNERS];
+
+struct phys_mem *hosted_phys_mem(void)
+{
+    if ( !ram_pm )
+        ram_pm = phys_mem_create();
+    return ram_pm;
+}
+
+static int add_bank_locked(uint64_t base, uint64_t size)
+{
+    struct ram_bank *b;
+    const char *why;
+    uint64_t i;
+
+    if ( nr_banks == PHYS_MEM_MAX_BANKS )
+        return -1;
+    if ( phys_mem_add_bank(hosted_phys_mem(), base, size, &why) )
+    {
+        printk(XENLOG_ERR "ram: cannot add bank %#lx+%#lx: %s\n",
+               (unsigned long)base, (unsigned long)size, why);
+        return -1;
+    }
+    b = &banks[nr_banks];
+    b->base_mfn = base >> PAGE_SHIFT;
+    b->nr_pages = size >> PAGE_SHIFT;
+    b->frames = mmap(NULL, b->nr_pages * sizeof(struct page_info),
+                     PROT_READ | PROT_WRITE,
+                     MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    b->free_map = calloc(BITS_TO_LONGS(b->nr_pages), sizeof(long));
+    if ( b->frames == MAP_FAILED || !b->free_map )
+        abort();
+    for ( i = 0; i < b->nr_pages; i++ )
+        __set_bit(i, b->free_map);
+    b->cursor = 0;
+    pages_total += b->nr_pages;
+    pages_free += b->nr_pages;
+    nr_banks++;
+    return 0;
+}
+
+int hosted_ram_add_bank(uint64_t base, uint64_t size)
+{
+    int rc;
+
+    pthread_mutex_lock(&ram_lock);
+    rc = add_bank_locked(base, size);
+    pthread_mutex_unlock(&ram_lock);
+    return rc;
+}
+
+void hosted_ram_reset(void)
+{
+    unsigned int i;
+
+    pthread_mutex_lock(&ram_lock);
+    for ( i = 0; i < nr_banks; i++ )
+    {
+        munmap(banks[i].frames, banks[i].nr_pages * sizeof(struct page_info));
+        free(banks[i].free_map);
+    }
+    nr_banks = 0;
+    pages_total = pages_free = pages_xenheap = 0;
+    memset(owners, 0, sizeof(owners));
+    phys_mem_destroy(ram_pm);
+    ram_pm = NULL;
+    pthread_mutex_unlock(&ram_lock);
+}
+
+static void ensure_default_bank(void)
+{
+    if ( !nr_banks )
+        add_bank_locked(HOSTED_RAM_DEFAULT_BASE, HOSTED_RAM_DEFAULT_SIZE);
+}
+
+static struct owner_count *owner_slot(const struct domain *d, bool create)
+{
+    unsigned int i;
+
+    for ( i = 0; i < MAX_OWNERS; i++ )
+        if ( owners[i].pages && owners[i].d == d )
+            return &owners[i];
+    if ( create )
+        for ( i = 0; i < MAX_OWNERS; i++ )
+            if ( !owners[i].pages )
+            {
+                owners[i].d = d;
+                return &owners[i];
+            }
+    return NULL;
+}
+
+static bool run_is_free(const struct ram_bank *b, uint64_t first,
+                        uint64_t count)
+{
+    uint64_t i;
+
+    for ( i = 0; i < count; i++ )
+        if ( !test_bit(first + i, b->free_map) )
+            return false;
+    return true;
+}
+
+static struct page_info *take_run(unsigned int order)
+{
+    uint64_t count = 1ULL << order;
+    unsigned int bi;
+
+    ensure_default_bank();
+    for ( bi = 0; bi < nr_banks; bi++ )
+    {
+        struct ram_bank *b = &banks[bi];
+        uint64_t align = count, start, pass, i;
+
+        /* Align on machine frame numbers, not on bank offsets. */
+        for ( pass = 0; pass < 2; pass++ )
+        {
+            uint64_t from = pass ? 0 : b->cursor, to = pass ? b->cursor
+                                                            : b->nr_pages;
+
+            start = ROUNDUP(b->base_mfn + from, align) - b->base_mfn;
+            for ( ; start + count <= to; start += align )
+            {
+                if ( count == 1 )
+                {
+                    start = find_next_bit(b->free_map, to, start);
+                    if ( start >= to )
+                        break;
+                }
+                if ( !run_is_free(b, start, count) )
+                    continue;
+                for ( i = 0; i < count; i++ )
+                {
+                    __clear_bit(start + i, b->free_map);
+                    memset(&b->frames[start + i], 0, sizeof(struct page_info));
+                    b->frames[start + i].count_info = PGC_allocated;
+                }
+                b->frames[start].count_info |= PGC_head;
+                b->frames[start].order = order;
+                b->cursor = start + count;
+                pages_free -= count;
+                return &b->frames[start];
+            }
+        }
+    }
+    return NULL;
+}
+
+static struct ram_bank *bank_of_page(const struct page_info *pg)
+{
+    unsigned int i;
+
+    for ( i = 0; i < nr_banks; i++ )
+        if ( pg >= banks[i].frames && pg < banks[i].frames + banks[i].nr_pages )
+            return &banks[i];
+    return NULL;
+}
+
+static struct ram_bank *bank_of_mfn(unsigned long mfn)
+{
+    unsigned int i;
+
+    for ( i = 0; i < nr_banks; i++ )
+        if ( mfn >= banks[i].base_mfn &&
+             mfn - banks[i].base_mfn < banks[i].nr_pages )
+            return &banks[i];
+    return NULL;
+}
+
+/* Give a run back; refuses (with a message) anything not allocated so. */
+static bool put_run(struct page_info *pg, unsigned int order)
+{
+    struct ram_bank *b = bank_of_page(pg);
+    uint64_t idx, i, count = 1ULL << order;
+
+    if ( !b || !(pg->count_info & PGC_head) || pg->order != order )
+    {
+        printk(XENLOG_ERR "ram: bad free of page %p (order %u)\n",
+               (void *)pg, order);
+        return false;
+    }
+    idx = (uint64_t)(pg - b->frames);
+    for ( i = 0; i < count; i++ )
+    {
+        b->frames[idx + i].count_info = 0;
+        b->frames[idx + i].owner = NULL;
+        __set_bit(idx + i, b->free_map);
+    }
+    pages_free += count;
+    return true;
+}
+
+void *alloc_xenheap_pages(unsigned int order, unsigned int memflags)
+{
+    struct page_info *pg;
+
+    (void)memflags;
+    if ( alloc_fail_check() )
+        return NULL;
+    pthread_mutex_lock(&ram_lock);
+    pg = take_run(order);
+    if ( pg )
+    {
+        pg->count_info |= PGC_xen_heap;
+        pages_xenheap += 1UL << order;
+    }
+    pthread_mutex_unlock(&ram_lock);
+    return pg ? page_to_virt(pg) : NULL;
+}
+
+void free_xenheap_pages(void *v, unsigned int order)
+{
+    struct page_info *pg;
+
+    if ( !v )
+        return;
+    pg = virt_to_page(v);
+    pthread_mutex_lock(&ram_lock);
+    if ( pg && (pg->count_info & PGC_xen_heap) && put_run(pg, order) )
+        pages_xenheap -= 1UL << order;
+    pthread_mutex_unlock(&ram_lock);
+}
+
+struct page_info *alloc_domheap_pages(struct domain *d, unsigned int order,
+                                      unsigned int memflags)
+{
+    struct page_info *pg;
+    struct owner_count *oc;
+
+    if ( alloc_fail_check() )
+        return NULL;
+    if ( memflags & MEMF_no_owner )
+        d = NULL;
+    pthread_mutex_lock(&ram_lock);
+    oc = owner_slot(d, true);
+    pg = oc ? take_run(order) : NULL;
+    if ( pg )
+    {
+        pg->owner = d;
+        oc->pages += 1UL << order;
+    }
+    pthread_mutex_unlock(&ram_lock);
+    return pg;
+}
+
+void free_domheap_pages(struct page_info *pg, unsigned int order)
+{
+    struct owner_count *oc;
+    struct domain *d;
+
+    if ( !pg )
+        return;
+    pthread_mutex_lock(&ram_lock);
+    d = pg->owner;
+    if ( !(pg->count_info & PGC_xen_heap) && put_run(pg, order) )
+    {
+        oc = owner_slot(d, false);
+        if ( oc )
+            oc->pages -= 1UL << order;
+    }
+    pthread_mutex_unlock(&ram_lock);
+}
+
+struct page_info *mfn_to_page(mfn_t mfn)
+{
+    struct ram_bank *b = bank_of_mfn(mfn_x(mfn));
+
+    return b ? &b->frames[mfn_x(mfn) - b->base_mfn] : NULL;
+}
+
+mfn_t page_to_mfn(const struct page_info *pg)
+{
+    struct ram_bank *b = bank_of_page(pg);
+
+    return b ? _mfn(b->base_mfn + (unsigned long)(pg - b->frames))
+             : INVALID_MFN;
+}
+
+bool mfn_valid(mfn_t mfn)
+{
+    return bank_of_mfn(mfn_x(mfn)) != NULL;
+}
+
+void *map_domain_page(mfn_t mfn)
+{
+    return maddr_to_virt(mfn_to_maddr(mfn));
+}
+
+void unmap_domain_page(const void *va)
+{
+    (void)va;
+}
+
+void *maddr_to_virt(paddr_t ma)
+{
+    return phys_mem_host_ptr(hosted_phys_mem(), ma, 1);
+}
+
+paddr_t virt_to_maddr(const void *va)
+{
+    return phys_mem_pa_of(hosted_phys_mem(), va);
+}
+
+unsigned long hosted_pages_total(void)
+{
+    return pages_total;
+}
+
+unsigned long hosted_pages_free(void)
+{
+    return pages_free;
+}
+
+unsigned long hosted_pages_xenheap(void)
+{
+    return pages_xenheap;
+}
+
+unsigned long hosted_pages_owned_by(const struct domain *d)
+{
+    struct owner_count *oc;
+    unsigned long n;
+
+    pthread_mutex_lock(&ram_lock);
+    oc = owner_slot(d, false);
+    n = oc ? oc->pages : 0;
+    pthread_mutex_unlock(&ram_lock);
+    return n;
+}
