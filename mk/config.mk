@@ -12,7 +12,7 @@ QEMU_AA64  ?= qemu-aarch64
 
 WARN       := -Wall -Wextra -Werror
 STD        := -std=gnu11
-INCLUDES   := -I. -Ixen/include -Ihosted/include
+INCLUDES   := -I. -Ixen/include -Ihosted/include -Ixen/arch/arm/include
 DEPFLAGS    = -MMD -MP
 
 HOST_CFLAGS_asan := $(STD) $(WARN) -g -O1 -fno-omit-frame-pointer \
