@@ -6,3 +6,6 @@ TESTS += test_ipmmu_model_regs
 test_ipmmu_model_regs_SRCS := tests/hw/test_ipmmu_model_regs.c \
                               tests/hw/ipmmu_model_testlib.c
 
+TESTS += test_ipmmu_model_xlate
+test_ipmmu_model_xlate_SRCS := tests/hw/test_ipmmu_model_xlate.c \
+                               tests/hw/ipmmu_model_testlib.c

@@ -202,8 +202,10 @@ static void setup_common(struct tl *t, unsigned int c,
     tl_wr(t->cache, tl_ctx(t->cache, c, IPMMU_IMCTR),
           IPMMU_IMCTR_INTEN | IPMMU_IMCTR_FLUSH | IPMMU_IMCTR_MMUEN);
     tl_route(t->cache, utlb, c);
-    /* Let the root's flush complete. */
+    /* Let the root's flush complete, and see it complete. */
     t->now += 1000000;
+    assert_int_equal(tl_rd(t->root, tl_ctx(t->root, c, IPMMU_IMCTR)) &
+                     IPMMU_IMCTR_FLUSH, 0);
 }
 
 void tl_setup_s2(struct tl *t, unsigned int c, const struct tl_table *tb,
