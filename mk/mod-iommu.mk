@@ -9,3 +9,6 @@ IOMMU_XEN_SRCS := xen/arch/arm/device.c xen/arch/arm/domain_build.c \
 IOMMU_CROSS_OBJS := $(patsubst %.c,$(BUILD)/cross/obj/%.o,$(IOMMU_XEN_SRCS))
 .PHONY: iommu-cross
 iommu-cross: $(IOMMU_CROSS_OBJS)
+# Until the device tree and domain modules are on main the core cannot
+# link into the programs: it is compiled by `make cross` only.
+cross: $(IOMMU_CROSS_OBJS)

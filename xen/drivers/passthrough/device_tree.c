@@ -31,12 +31,6 @@ struct dt_assignment {
 static DEFINE_SPINLOCK(dtdevs_lock);
 static LIST_HEAD(assigned_devices);
 
-/* The owner of quarantined devices, as the driver's reassign sees it. */
-static struct domain *quarantine_owner(void)
-{
-    return dom_io;
-}
-
 static struct dt_assignment *find_assignment(const struct dt_device_node *np)
 {
     struct dt_assignment *a;
@@ -278,7 +272,7 @@ struct domain *iommu_dt_device_owner(const struct dt_device_node *np)
 static int check_assignable_locked(struct domain *d,
                                    struct dt_device_node *np)
 {
-    if ( !d || d == quarantine_owner() || !is_iommu_enabled(d) )
+    if ( !d || d == iommu_quarantine_owner() || !is_iommu_enabled(d) )
     {
         printk(XENLOG_ERR "%s: cannot assign to a domain without IOMMU\n",
                dt_node_full_name(np));
@@ -352,7 +346,8 @@ static int return_to_quarantine_locked(struct dt_assignment *a,
     struct dt_device_node *np = a->np;
     int rc;
 
-    rc = ops->reassign_device(a->d, quarantine_owner(), 0, dt_to_dev(np));
+    rc = ops->reassign_device(a->d, iommu_quarantine_owner(), 0,
+                              dt_to_dev(np));
     if ( rc )
     {
         printk(XENLOG_ERR "%s: cannot return from d%u to quarantine: "

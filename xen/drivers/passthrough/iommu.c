@@ -11,6 +11,24 @@
 bool iommu_enable = true;
 bool iommu_enabled;
 
+/*
+ * The owner of quarantined devices.  Upstream Xen creates dom_io with the
+ * other system domains; until a domains module does (its definition then
+ * replaces this weak one), the core provides a plain one.  The core never
+ * runs iommu_domain_init on it: a driver recognises it by its domain_id
+ * and blocks the device's DMA in a context of its own.
+ */
+static struct domain quarantine_domain = {
+    .domain_id = DOMID_IO,
+    .name = "dom_io",
+};
+struct domain *dom_io __attribute__((__weak__)) = &quarantine_domain;
+
+struct domain *iommu_quarantine_owner(void)
+{
+    return dom_io ? dom_io : &quarantine_domain;
+}
+
 int iommu_setup(void)
 {
     int rc;

@@ -111,6 +111,12 @@ struct iommu_ops {
     void (*shutdown)(void);
 };
 
+/*
+ * The owner of quarantined devices: dom_io (domain_id DOMID_IO), the
+ * target of reassign_device when a device leaves a domain.
+ */
+struct domain *iommu_quarantine_owner(void);
+
 /* Global state. */
 extern bool iommu_enable;            /* allowed to use IOMMUs ("iommu=") */
 extern bool iommu_enabled;           /* at least one IOMMU is up */
