@@ -9,8 +9,8 @@ BOARD_DTBS  := $(patsubst %,$(BUILD)/boards/%.dtb,$(BOARD_NAMES))
 BOARD_BLOBS := $(BUILD)/gen/boards/board_blobs.c
 GEN_SRCS    += $(BOARD_BLOBS) boards/boards.c
 
-# An empty 'ranges' would not warn; our explicit one-to-one window on an
-# unnamed /soc does, the same way the mainline trees' /soc does.
+# dtc flags 'ranges' on a node without a unit address; an unnamed /soc
+# bus with 'ranges' is the layout of the mainline R-Car trees and ours.
 DTC_BOARD_FLAGS := -Wno-unit_address_vs_reg
 
 $(BUILD)/boards/%.dtb: boards/%.dts
