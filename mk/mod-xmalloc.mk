@@ -3,3 +3,8 @@ XEN_SRCS += xen/common/xmalloc_tlsf.c
 
 TESTS += test_xmalloc
 test_xmalloc_SRCS := tests/xmalloc/test_xmalloc.c
+
+# The benchmark (rel flavour); bench/common is the shared report helper.
+BENCHES += bench_xmalloc
+bench_xmalloc_SRCS := bench/xmalloc/bench_xmalloc.c bench/xmalloc/trace.c \
+                      bench/xmalloc/backend.c bench/common/bench_report.c
