@@ -99,7 +99,8 @@ static int fdt_walk(const void *fdt, unsigned int *nodes)
     unsigned int n = 0;
     int off, depth = 0;
 
-    for ( off = 0; off >= 0; off = fdt_next_node(fdt, off, &depth) )
+    for ( off = 0; off >= 0 && depth >= 0;
+          off = fdt_next_node(fdt, off, &depth) )
     {
         const fdt32_t *p;
         int len, pos = 0;

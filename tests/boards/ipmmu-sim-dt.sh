@@ -144,8 +144,8 @@ expect_out m3n 'renesas,ipmmu-r8a77965 irqs 228,229$'
 run s4 dt --board s4-spider
 expect_rc s4 0
 expect_out s4 '^s4-spider: [0-9]+ nodes, 5 IPMMUs, 3 masters$'
-expect_out s4 '^  /soc/iommu@eefc0000 +0xeefc0000 size 0x20000 root +gen4 renesas,ipmmu-r8a779f0 irqs 53,54$'
-expect_out s4 '^  /soc/iommu@eed00000 +0xeed00000 size 0x20000 cache gen4 renesas,ipmmu-r8a779f0$'
+expect_out s4 '^  /soc/iommu@eefc0000 +0xeefc0000 size 0x20000 +root +gen4 renesas,ipmmu-r8a779f0 irqs 53,54$'
+expect_out s4 '^  /soc/iommu@eed00000 +0xeed00000 size 0x20000 +cache gen4 renesas,ipmmu-r8a779f0$'
 expect_out s4 '^    iommus    /soc/iommu@eed00000 utlb 32$'
 
 # The same tree from a file reads the same as the embedded one.

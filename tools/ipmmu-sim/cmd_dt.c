@@ -97,6 +97,8 @@ static const char *first_console_error(char *buf, size_t len)
     if ( line == NULL )
         return NULL;
     line += strlen("[ERR] ");
+    if ( strncmp(line, "device-tree: ", 13) == 0 )
+        line += 13;              /* ours already says "malformed device tree" */
     end = strchr(line, '\n');
     n = end ? (size_t)(end - line) : strlen(line);
     if ( n >= len )

@@ -148,6 +148,8 @@ static int add_iommus(struct report_master *m, const struct dt_device_node *np,
 {
     int count, i;
 
+    if ( dt_find_property(np, "iommus", NULL) == NULL )
+        return 0;                /* a PCIe host with iommu-map only */
     count = dt_count_phandle_with_args(np, "iommus", "#iommu-cells");
     if ( count < 0 )
         return fail(err, err_len, np, "unreadable 'iommus' (error %d)",
