@@ -1,0 +1,6 @@
+# The simulated SoC: product register, SoC assembly (hw/) and the platform
+# built from a device tree (hosted/).
+HW_SRCS += hw/prr.c hw/soc.c
+
+TESTS += test_soc
+test_soc_SRCS := tests/hw/test_soc.c
