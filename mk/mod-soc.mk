@@ -4,3 +4,7 @@ HW_SRCS += hw/prr.c hw/soc.c
 
 TESTS += test_soc
 test_soc_SRCS := tests/hw/test_soc.c
+HOSTED_SRCS += hosted/platform.c
+
+TESTS += test_platform
+test_platform_SRCS := tests/hosted/test_platform.c
