@@ -1,0 +1,11 @@
+# The IPMMU-VMSA hardware model (hw/ipmmu_model*), its tests and the
+# translation benchmark.
+HW_SRCS += hw/ipmmu_model.c hw/ipmmu_model_xlate.c hw/ipmmu_model_walk.c
+
+TESTS += test_ipmmu_model_regs
+test_ipmmu_model_regs_SRCS := tests/hw/test_ipmmu_model_regs.c \
+                              tests/hw/ipmmu_model_testlib.c
+
+TESTS += test_ipmmu_model_xlate
+test_ipmmu_model_xlate_SRCS := tests/hw/test_ipmmu_model_xlate.c \
+                               tests/hw/ipmmu_model_testlib.c
