@@ -132,10 +132,12 @@ int iommu_iotlb_flush(struct domain *d, dfn_t dfn, unsigned long page_count,
     struct domain_iommu *hd = dom_iommu(d);
     int rc;
 
+    /*
+     * Every call reaches the driver, even for an empty range: the P2M
+     * calls only when it changed valid entries, and a flush skipped here
+     * would leave stale translations in the IOTLB.
+     */
     if ( !is_iommu_enabled(d) || !hd->platform_ops->iotlb_flush )
-        return 0;
-    /* A range of no page flushes nothing; INVALID_DFN means everything. */
-    if ( !page_count && dfn_x(dfn) != dfn_x(INVALID_DFN) )
         return 0;
 
     rc = hd->platform_ops->iotlb_flush(d, dfn, page_count, flush_flags);
