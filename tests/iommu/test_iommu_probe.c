@@ -12,6 +12,7 @@
 #include <cmocka.h>
 #include <libfdt.h>
 
+#include <xen/alloc_fail.h>
 #include <xen/device_tree.h>
 #include <xen/errno.h>
 #include <xen/iommu.h>
@@ -375,6 +376,27 @@ static void a_probe_that_never_succeeds_stops_and_is_named(void **state)
     free(fdt);
 }
 
+static void a_chain_of_dependencies_takes_one_pass_per_link(void **state)
+{
+    /* c3 needs c2, which needs c1, which needs the root: worst order. */
+    const struct gen_iommu tree[] = {
+        { "iommu@c3", 4, false, 3, false },
+        { "iommu@c2", 3, false, 2, false },
+        { "iommu@c1", 2, false, ROOT_PHANDLE, false },
+        gen_root,
+    };
+    void *fdt = build_tree(tree, ARRAY_SIZE(tree));
+
+    (void)state;
+    assert_int_equal(iommu_test_boot(fdt, fdt_totalsize(fdt)), 0);
+    assert_int_equal(iommu_hardware_count(), 4);
+    /* Pass 1 defers three; each later pass brings one up. */
+    assert_int_equal(tiommu_count_rc(TIOMMU_PROBE, -EAGAIN), 3 + 2 + 1);
+    assert_true(up_at("iommu@c1") < up_at("iommu@c2"));
+    assert_true(up_at("iommu@c2") < up_at("iommu@c3"));
+    free(fdt);
+}
+
 static void a_tree_without_iommus_disables_the_iommu(void **state)
 {
     void *fdt = build_tree(NULL, 0);
@@ -409,6 +431,8 @@ int main(void)
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(
             a_probe_that_never_succeeds_stops_and_is_named, setup, teardown),
+        cmocka_unit_test_setup_teardown(
+            a_chain_of_dependencies_takes_one_pass_per_link, setup, teardown),
         cmocka_unit_test_setup_teardown(
             a_tree_without_iommus_disables_the_iommu, setup, teardown),
     };

@@ -10,12 +10,6 @@
 
 struct domain;
 
-/*
- * The owner of quarantined devices (upstream Xen's dom_io, domain_id
- * DOMID_IO): the target of reassign_device when a device leaves a domain.
- */
-extern struct domain *dom_io;
-
 /* arm/iommu.c */
 int arch_iommu_domain_init(struct domain *d);
 void arch_iommu_domain_destroy(struct domain *d);
