@@ -37,3 +37,23 @@ test_iommu_probe_SRCS := tests/iommu/test_iommu_probe.c $(IOMMU_TEST_COMMON)
 test_iommu_devices_SRCS := tests/iommu/test_iommu_devices.c \
                            $(IOMMU_TEST_COMMON)
 test_iommu_sweep_SRCS := tests/iommu/test_iommu_sweep.c $(IOMMU_TEST_COMMON)
+
+# The driver section walked in an optimised build without sanitizers and
+# in the ASan/UBSan build (see tests/iommu/section_check.c).
+IOMMU_SECTION_SRCS := tests/iommu/section_check.c \
+                      tests/iommu/section_check_drivers.c \
+                      xen/arch/arm/device.c
+TEST_STEPS += iommu-section-check
+
+define iommu_section_rules
+$(BUILD)/$(1)/bin/iommu_section_check: \
+        $(patsubst %.c,$(BUILD)/$(1)/obj/%.o,$(IOMMU_SECTION_SRCS))
+	@mkdir -p $$(@D)
+	$$(CC_$(1)) $$(HOST_LDFLAGS_$(1)) -o $$@ $$^
+endef
+$(eval $(call iommu_section_rules,rel))
+$(eval $(call iommu_section_rules,asan))
+
+iommu-section-check: $(BUILD)/rel/bin/iommu_section_check \
+                     $(BUILD)/asan/bin/iommu_section_check
+	@set -e; for b in $^; do $$b; done
