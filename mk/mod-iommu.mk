@@ -32,11 +32,14 @@ IOMMU_TEST_COMMON := tests/iommu/test_iommu_driver.c \
                      tests/iommu/iommu_test_env.c \
                      $(IOMMU_GEN)/iommu_test_dtbs.c
 
-TESTS += test_iommu_probe test_iommu_devices test_iommu_sweep
+TESTS += test_iommu_probe test_iommu_devices test_iommu_sweep \
+         test_iommu_helpers
 test_iommu_probe_SRCS := tests/iommu/test_iommu_probe.c $(IOMMU_TEST_COMMON)
 test_iommu_devices_SRCS := tests/iommu/test_iommu_devices.c \
                            $(IOMMU_TEST_COMMON)
 test_iommu_sweep_SRCS := tests/iommu/test_iommu_sweep.c $(IOMMU_TEST_COMMON)
+test_iommu_helpers_SRCS := tests/iommu/test_iommu_helpers.c \
+                           $(IOMMU_TEST_COMMON)
 
 # The driver section walked in an optimised build without sanitizers and
 # in the ASan/UBSan build (see tests/iommu/section_check.c).

@@ -16,8 +16,9 @@
 
 /*
  * The xmalloc heap keeps some free regions for later, so whole pages are
- * compared outside it: the domain heap, and xenheap pages that are
- * neither heap regions nor whole-page xmalloc blocks (struct domain).
+ * compared outside it: the domain heap (board RAM in use), and Xen heap
+ * pages that are neither xmalloc regions nor whole-page xmalloc blocks
+ * (struct domain, for instance).
  */
 void iommu_test_snapshot(struct iommu_test_snapshot *s)
 {
@@ -26,8 +27,7 @@ void iommu_test_snapshot(struct iommu_test_snapshot *s)
 
     s->xmalloc_bytes = xmalloc_used_bytes();
     s->xmalloc_blocks = xmalloc_live_blocks();
-    s->domheap_pages = hosted_pages_total() - hosted_pages_free() -
-                       hosted_pages_xenheap();
+    s->domheap_pages = hosted_pages_total() - hosted_pages_free();
     s->xenheap_pages = hosted_pages_xenheap() -
                        (xmem_pool_get_total_size(NULL) + page_blocks) /
                        PAGE_SIZE;
