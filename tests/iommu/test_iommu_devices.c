@@ -541,6 +541,8 @@ static void domain_init_shares_the_p2m_and_flush_errors_propagate(void **state)
     assert_ptr_equal(dom_iommu(&t->guest1)->platform_ops, iommu_get_ops());
     assert_ptr_equal(p2m->iotlb_flush, iommu_iotlb_flush);
     assert_non_null(dom_iommu(&t->guest1)->arch.priv);
+    assert_int_equal(iommu_domain_init(&t->guest1, 0), -EEXIST);
+    assert_int_equal(tiommu_count(TIOMMU_INIT), 0);
 
     assert_int_equal(p2m->iotlb_flush(&t->guest1, _dfn(0x40000), 16,
                                       IOMMU_FLUSHF_modified), 0);

@@ -75,6 +75,14 @@ int iommu_domain_init(struct domain *d, unsigned int opts)
 
     (void)opts;
 
+    /* A second init would lose the driver's state and the device list. */
+    if ( hd->enabled )
+    {
+        printk(XENLOG_ERR "d%u: IOMMU state initialised twice\n",
+               d->domain_id);
+        return -EEXIST;
+    }
+
     hd->enabled = false;
     hd->hap_pt_share = false;
     hd->platform_ops = NULL;
