@@ -1,0 +1,4 @@
+# Domains and the stage-2 P2M (docs/p2m.md).
+XEN_SRCS += xen/common/domain.c xen/arch/arm/p2m.c xen/arch/arm/p2m_geometry.c \
+            xen/arch/arm/p2m_map.c xen/arch/arm/p2m_pte.c \
+            xen/arch/arm/p2m_table.c
