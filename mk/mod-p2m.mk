@@ -7,3 +7,9 @@ P2M_TEST_COMMON := tests/p2m/p2m_harness.c tests/common/ref_walker.c
 
 TESTS += test_p2m
 test_p2m_SRCS := tests/p2m/test_p2m.c $(P2M_TEST_COMMON)
+
+TESTS += test_p2m_random
+test_p2m_random_SRCS := tests/p2m/test_p2m_random.c $(P2M_TEST_COMMON)
+
+TESTS += test_p2m_oom
+test_p2m_oom_SRCS := tests/p2m/test_p2m_oom.c $(P2M_TEST_COMMON)
