@@ -4,7 +4,8 @@
 # against come from fdtdump, a parser independent of libfdt and of ours.
 # With IPMMU_SIM, also runs 'ipmmu-sim dt' on every DTB: it must accept
 # each one, find as many IPMMUs as fdtdump shows IPMMU compatibles, and
-# exactly one root.
+# exactly one root; and the built-in boards must show the same IPMMUs and
+# masters as the mainline trees of the same boards.
 #
 #   run.sh TEST_PROGRAM DTB_DIR [IPMMU_SIM]
 set -uo pipefail
@@ -68,11 +69,47 @@ if [[ -n $sim ]]; then
     done
 fi
 
+# Our built-in boards against the mainline trees of the same boards: the
+# same IPMMUs (address, size, role, generation, ipmmu-main bit, IRQs) and
+# the same masters with the same uTLBs, in whatever order.
+bp=0; bf=0
+# One line per IPMMU and per master (with its references), sorted.
+blocks()
+{
+    tail -n +2 "$1" | sed 's/ (disabled)$//' |
+        awk '/^  [^ ]/ { if (b != "") print b; b = $0; next }
+             /^    /   { b = b " |" $0; next }
+             END       { if (b != "") print b }' | sort
+}
+if [[ -n $sim ]]; then
+    for pair in h3-salvator-xs:r8a77951-salvator-xs \
+                m3n-salvator-xs:r8a77965-salvator-xs \
+                s4-spider:r8a779f0-spider; do
+        board=${pair%%:*}
+        real=$dir/${pair##*:}.dtb
+        if [[ ! -f $real ]]; then
+            bf=$((bf + 1)); echo "FAIL $board: no $real to compare with"
+            continue
+        fi
+        "$sim" dt --board "$board" >"$out.board" 2>&1
+        "$sim" dt "$real" >"$out.real" 2>&1
+        if diff <(blocks "$out.board") <(blocks "$out.real") \
+                >"$out.diff"; then
+            bp=$((bp + 1))
+        else
+            bf=$((bf + 1))
+            echo "FAIL board $board differs from mainline $(basename "$real"):"
+            head -20 "$out.diff"
+        fi
+    done
+fi
+
 if [[ -n ${TEST_SUMMARY:-} ]]; then
-    echo "passed $((np + sp))" >>"$TEST_SUMMARY"
-    echo "failed $((nf + sf))" >>"$TEST_SUMMARY"
+    echo "passed $((np + sp + bp))" >>"$TEST_SUMMARY"
+    echo "failed $((nf + sf + bf))" >>"$TEST_SUMMARY"
 fi
 msg="$np DTBs passed, $nf failed"
-[[ -n $sim ]] && msg="$msg; ipmmu-sim dt: $sp passed, $sf failed"
+[[ -n $sim ]] && msg="$msg; ipmmu-sim dt: $sp passed, $sf failed;"\
+" boards vs mainline: $bp passed, $bf failed"
 echo "test-real-dtbs: $msg (of ${#dtbs[@]} DTBs; log: $log)"
-[[ $nf -eq 0 && $sf -eq 0 ]]
+[[ $nf -eq 0 && $sf -eq 0 && $bf -eq 0 ]]
