@@ -22,6 +22,8 @@ typedef uint16_t domid_t;
 #define MAX_PHANDLE_ARGS 16
 #define DT_ROOT_NODE_ADDR_CELLS_DEFAULT 2
 #define DT_ROOT_NODE_SIZE_CELLS_DEFAULT 1
+/* Nesting bound: nodes deeper than this (the root is depth 0) are refused. */
+#define DT_MAX_DEPTH 64
 
 struct dt_property {
     const char *name;
@@ -85,6 +87,20 @@ void dt_host_free(void);
 /* Lookups in the host tree. */
 struct dt_device_node *dt_find_node_by_path(const char *path);
 struct dt_device_node *dt_find_node_by_phandle(dt_phandle handle);
+/*
+ * The same lookups in the tree holding 'from' (any node of a tree made by
+ * dt_unflatten; NULL means the host tree).  'path' is absolute.
+ */
+struct dt_device_node *dt_find_node_by_path_from(struct dt_device_node *from,
+                                                 const char *path);
+struct dt_device_node *
+dt_find_node_by_phandle_from(const struct dt_device_node *from,
+                             dt_phandle handle);
+/* Nodes named 'name' (without unit address), after 'from' (NULL: host). */
+struct dt_device_node *dt_find_node_by_name(struct dt_device_node *from,
+                                            const char *name);
+/* Number of nodes in the tree holding 'np' (0 for NULL). */
+unsigned int dt_tree_node_count(const struct dt_device_node *np);
 struct dt_device_node *dt_find_compatible_node(struct dt_device_node *from,
                                                const char *type,
                                                const char *compatible);
@@ -146,6 +162,11 @@ static inline const char *dt_node_full_name(const struct dt_device_node *np)
 static inline const char *dt_node_name(const struct dt_device_node *np)
 {
     return np->name;
+}
+static inline struct dt_device_node *
+dt_get_parent(const struct dt_device_node *np)
+{
+    return np->parent;
 }
 #define dt_for_each_device_node(dt, dn) \
     for ( (dn) = (dt); (dn) != NULL; (dn) = (dn)->allnext )

@@ -96,6 +96,14 @@ unsigned long xmem_pool_get_used_size(struct xmem_pool *pool);
 unsigned long xmem_pool_get_total_size(struct xmem_pool *pool);
 
 /*
+ * Free space a pool (NULL: the global heap) keeps when a region becomes
+ * wholly free; beyond it, wholly free regions go back through put_mem
+ * (the global heap: to the page allocator).  ~0UL: never give back.
+ * Defaults: one grow_size for pools, 4 MiB for the global heap.
+ */
+void xmem_pool_set_retain(struct xmem_pool *pool, unsigned long bytes);
+
+/*
  * Consistency check of a pool (NULL: the global xmalloc pool): walks
  * every region, block header, free list and bitmap.  Returns 0, or a
  * negative errno after one console line naming the first problem found.

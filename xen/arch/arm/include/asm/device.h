@@ -60,4 +60,15 @@ static const struct device_desc __dev_desc_##name_ __used                 \
 extern const struct device_desc __start_xen_dev_info[] __attribute__((weak));
 extern const struct device_desc __stop_xen_dev_info[] __attribute__((weak));
 
+/*
+ * Added by the IOMMU core (xen/arch/arm/device.c).  device_init() runs the
+ * init of the first driver of 'class' whose dt_match matches dev: its
+ * result, -ENODEV if dev is unavailable or reserved for passthrough, or
+ * -EBADF if no driver of that class matches.  device_get_class() is the
+ * class of the first matching driver, or DEVICE_UNKNOWN.
+ */
+int device_init(struct dt_device_node *dev, enum device_class class,
+                const void *data);
+enum device_class device_get_class(const struct dt_device_node *dev);
+
 #endif /* ASM_ARM_DEVICE_H */

@@ -1,0 +1,449 @@
+/*
+ * bench_xmalloc OUT_DIR: the hypervisor heap against the C library's
+ * allocators on the same seeded traces (issue 2, item 7).
+ *
+ *   T1 small   2,000,000 ops, 16..512 B, live <= 10,000, 50/40/10
+ *   T2 mixed   2,000,000 ops, 16 B..64 KiB log-uniform, live 20,000
+ *              (also 1,000 and 100,000), 45/45/10
+ *   T3 growth  10,000 blocks grown by +16 B up to 1 KiB, round-robin
+ *
+ * Backends: xmalloc and glibc in this process; jemalloc and mimalloc by
+ * re-executing this program with LD_PRELOAD (the libc backend then calls
+ * the preloaded malloc).  Warm: one untimed replay first (pool grown and
+ * touched; glibc told never to trim), then the median ns/op of 5 replays.
+ * Cold: each of the 5 replays in a fresh forked process, first touch
+ * inside the timing.  T2 latency: one more warm replay timing every op.
+ *
+ * Environment: BENCH_XMALLOC_QUICK=1 divides the op counts by 10 (smoke
+ * runs); BENCH_XMALLOC_WARM_ONLY=1 measures only xmalloc and glibc warm
+ * (while tuning), BENCH_XMALLOC_CASE=N only case N (0 = T1 .. 4 = T2 live
+ * 100000); BENCH_XMALLOC_CHILD is internal (the preloaded
+ * re-execution).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "bench/common/bench_report.h"
+#include "bench/xmalloc/backend.h"
+#include "bench/xmalloc/trace.h"
+#include "hosted/console.h"
+
+#define RUNS        5
+#define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+#define SEED        20260601ULL
+
+enum { B_XMALLOC, B_GLIBC, B_JEMALLOC, B_MIMALLOC, NR_BACKENDS };
+static const char *const backend_names[NR_BACKENDS] = {
+    "xmalloc", "glibc", "jemalloc", "mimalloc",
+};
+static const char *const preload_libs[NR_BACKENDS] = {
+    [B_JEMALLOC] = "/usr/lib/x86_64-linux-gnu/libjemalloc.so.2",
+    [B_MIMALLOC] = "/usr/lib/x86_64-linux-gnu/libmimalloc.so.2",
+};
+
+/* The cases: the three traces, and T2 at two more live-set sizes. */
+enum { C_T1, C_T2, C_T3, C_T2_1K, C_T2_100K, NR_CASES };
+static const char *const case_names[NR_CASES] = {
+    "T1", "T2", "T3", "T2 live 1000", "T2 live 100000",
+};
+static const double targets[NR_CASES] = { 1.0, 0.7, 0.5, 0, 0 };
+
+enum { L_P50, L_P99, L_P999, L_MAX, NR_LAT };
+static const char *const lat_names[NR_LAT] = { "p50", "p99", "p99.9", "max" };
+static const double lat_pct[NR_LAT] = { 50, 99, 99.9, 100 };
+
+struct result {
+    bool have_warm, have_cold, have_lat;
+    double warm, cold;              /* median ns/op */
+    double lat[NR_LAT];             /* ns */
+};
+
+static struct result results[NR_BACKENDS][NR_CASES];
+static struct trace traces[NR_CASES];
+
+static bool is_latency_case(unsigned int c)
+{
+    return c == C_T2 || c == C_T2_1K || c == C_T2_100K;
+}
+
+static bool has_cold(unsigned int c)
+{
+    return c == C_T1 || c == C_T2 || c == C_T3;
+}
+
+static bool make_traces(void)
+{
+    size_t n = getenv("BENCH_XMALLOC_QUICK") ? 200000 : 2000000;
+
+    return trace_make_small(&traces[C_T1], n, 10000, SEED) &&
+           trace_make_mixed(&traces[C_T2], n, 20000, SEED + 1) &&
+           trace_make_growth(&traces[C_T3], 10000, 16, 1024) &&
+           trace_make_mixed(&traces[C_T2_1K], n, 1000, SEED + 1) &&
+           trace_make_mixed(&traces[C_T2_100K], n, 100000, SEED + 1);
+}
+
+static double ns_per_op(uint64_t elapsed, const struct trace *t)
+{
+    return (double)elapsed / (double)t->nr_ops;
+}
+
+/* One replay in a fresh child process; its ns/op, or -1. */
+static double cold_run(const struct bench_backend *be, const struct trace *t)
+{
+    int fd[2], status;
+    double v = -1;
+    pid_t pid;
+
+    if ( pipe(fd) )
+        return -1;
+    pid = fork();
+    if ( pid < 0 )
+        return -1;
+    if ( pid == 0 )
+    {
+        uint64_t e;
+
+        close(fd[0]);
+        be->setup();
+        e = trace_replay(t, be, NULL);
+        v = e ? ns_per_op(e, t) : -1;
+        if ( write(fd[1], &v, sizeof(v)) != sizeof(v) )
+            _exit(1);
+        _exit(0);
+    }
+    close(fd[1]);
+    if ( read(fd[0], &v, sizeof(v)) != sizeof(v) )
+        v = -1;
+    close(fd[0]);
+    waitpid(pid, &status, 0);
+    return v;
+}
+
+static bool measure_cold(const struct bench_backend *be, struct result *r,
+                         const struct trace *t)
+{
+    double v[RUNS];
+    unsigned int i;
+
+    for ( i = 0; i < RUNS; i++ )
+    {
+        v[i] = cold_run(be, t);
+        if ( v[i] < 0 )
+            return false;
+    }
+    r->cold = bench_median(v, RUNS);
+    r->have_cold = true;
+    return true;
+}
+
+static bool measure_warm(const struct bench_backend *be, struct result *r,
+                         const struct trace *t, bool latency)
+{
+    double v[RUNS];
+    unsigned int i;
+
+    if ( !trace_replay(t, be, NULL) )       /* grow and touch */
+        return false;
+    for ( i = 0; i < RUNS; i++ )
+    {
+        uint64_t e = trace_replay(t, be, NULL);
+
+        if ( !e )
+            return false;
+        v[i] = ns_per_op(e, t);
+    }
+    r->warm = bench_median(v, RUNS);
+    r->have_warm = true;
+    if ( latency )
+    {
+        uint64_t *lat = malloc(t->nr_ops * sizeof(*lat));
+
+        if ( !lat || !trace_replay(t, be, lat) )
+        {
+            free(lat);
+            return false;
+        }
+        for ( i = 0; i < NR_LAT; i++ )
+            r->lat[i] = (double)bench_percentile_u64(lat, t->nr_ops,
+                                                     lat_pct[i]);
+        r->have_lat = true;
+        free(lat);
+    }
+    return true;
+}
+
+/*
+ * Cold runs fork from this process, so they come before any warm run has
+ * grown a heap here.
+ */
+static bool measure_cold_all(const struct bench_backend *be,
+                             struct result *res)
+{
+    unsigned int c;
+
+    for ( c = 0; c < NR_CASES; c++ )
+        if ( has_cold(c) && !measure_cold(be, &res[c], &traces[c]) )
+            return false;
+    return true;
+}
+
+static bool measure_warm_all(const struct bench_backend *be,
+                             struct result *res)
+{
+    const char *only = getenv("BENCH_XMALLOC_CASE");
+    unsigned int c;
+
+    be->setup();
+    for ( c = 0; c < NR_CASES; c++ )
+        if ( (!only || (unsigned int)atoi(only) == c) &&
+             !measure_warm(be, &res[c], &traces[c], is_latency_case(c)) )
+            return false;
+    return true;
+}
+
+/* ---- Preloaded allocators in a child ---------------------------------- */
+
+/* Child side: measure the libc backend, print the results as lines. */
+static int child_main(const char *name)
+{
+    struct bench_backend be = backend_libc;
+    struct result res[NR_CASES] = { 0 };
+    unsigned int c, l;
+
+    be.name = name;
+    if ( !measure_cold_all(&be, res) || !measure_warm_all(&be, res) )
+        return 1;
+    for ( c = 0; c < NR_CASES; c++ )
+    {
+        printf("R %u warm %.6f\n", c, res[c].warm);
+        if ( res[c].have_cold )
+            printf("R %u cold %.6f\n", c, res[c].cold);
+        if ( res[c].have_lat )
+            for ( l = 0; l < NR_LAT; l++ )
+                printf("R %u lat%u %.6f\n", c, l, res[c].lat[l]);
+    }
+    return 0;
+}
+
+static bool run_preloaded(unsigned int b)
+{
+    const char *lib = preload_libs[b];
+    char line[256];
+    int fd[2], status;
+    FILE *f;
+    pid_t pid;
+
+    if ( access(lib, R_OK) )
+    {
+        printf("(%s: %s not installed, skipped)\n", backend_names[b], lib);
+        return true;
+    }
+    if ( pipe(fd) )
+        return false;
+    pid = fork();
+    if ( pid < 0 )
+        return false;
+    if ( pid == 0 )
+    {
+        char *argv[] = { "bench_xmalloc", NULL };
+
+        dup2(fd[1], STDOUT_FILENO);
+        close(fd[0]);
+        close(fd[1]);
+        setenv("LD_PRELOAD", lib, 1);
+        setenv("BENCH_XMALLOC_CHILD", backend_names[b], 1);
+        /* jemalloc: keep freed memory, as glibc is told to. */
+        setenv("MALLOC_CONF", "dirty_decay_ms:-1,muzzy_decay_ms:-1", 1);
+        execv("/proc/self/exe", argv);
+        _exit(127);
+    }
+    close(fd[1]);
+    f = fdopen(fd[0], "r");
+    while ( f && fgets(line, sizeof(line), f) )
+    {
+        unsigned int c;
+        char what[16];
+        double v;
+
+        if ( sscanf(line, "R %u %15s %lf", &c, what, &v) != 3 ||
+             c >= NR_CASES )
+            continue;
+        if ( !strcmp(what, "warm") )
+        {
+            results[b][c].warm = v;
+            results[b][c].have_warm = true;
+        }
+        else if ( !strcmp(what, "cold") )
+        {
+            results[b][c].cold = v;
+            results[b][c].have_cold = true;
+        }
+        else if ( !strncmp(what, "lat", 3) && what[3] - '0' < NR_LAT )
+        {
+            results[b][c].lat[what[3] - '0'] = v;
+            results[b][c].have_lat = true;
+        }
+    }
+    if ( f )
+        fclose(f);
+    waitpid(pid, &status, 0);
+    if ( !WIFEXITED(status) || WEXITSTATUS(status) )
+    {
+        fprintf(stderr, "bench: the %s run failed\n", backend_names[b]);
+        return false;
+    }
+    return true;
+}
+
+/* ---- Output ----------------------------------------------------------- */
+
+static void speed_table(struct bench_report *rep, bool warm)
+{
+    const char *const hdr[] = {
+        "case", "glibc ns/op", "xmalloc ns/op", "xmalloc/glibc", "target",
+        "jemalloc ns/op", "jemalloc/glibc", "mimalloc ns/op",
+        "mimalloc/glibc",
+    };
+    const char *metric = warm ? "ns/op warm" : "ns/op cold";
+    unsigned int c, b;
+
+    bench_table_begin(warm ? "Warm (heap grown and touched before timing): "
+                             "median ns/op of 5 runs"
+                           : "Cold (fresh process, first touch timed): "
+                             "median ns/op of 5 runs",
+                      ARRAY_LEN(hdr), hdr);
+    for ( c = 0; c < NR_CASES; c++ )
+    {
+        const struct result *g = &results[B_GLIBC][c];
+        double base = warm ? g->warm : g->cold;
+
+        if ( !warm && !has_cold(c) )
+            continue;
+        bench_table_cell("%s", case_names[c]);
+        bench_table_cell("%.1f", base);
+        for ( b = 0; b < NR_BACKENDS; b++ )
+        {
+            const struct result *r = &results[b][c];
+            bool have = warm ? r->have_warm : r->have_cold;
+            double v = warm ? r->warm : r->cold;
+
+            if ( b == B_GLIBC )
+            {
+                if ( have )
+                    bench_report_add(rep, case_names[c], backend_names[b],
+                                     metric, v, "ns");
+                continue;
+            }
+            if ( !have )
+            {
+                bench_table_cell("-");
+                bench_table_cell("-");
+            }
+            else
+            {
+                bench_table_cell("%.1f", v);
+                bench_table_cell("%.2f", v / base);
+                bench_report_add_vs(rep, case_names[c], backend_names[b],
+                                    metric, v, "ns", base);
+            }
+            if ( b == B_XMALLOC )
+            {
+                if ( warm && targets[c] > 0 )
+                    bench_table_cell("<= %.1f", targets[c]);
+                else
+                    bench_table_cell("-");
+            }
+        }
+        bench_table_end_row();
+    }
+    bench_table_end();
+}
+
+static void latency_table(struct bench_report *rep)
+{
+    static const unsigned int cases[] = { C_T2_1K, C_T2, C_T2_100K };
+    const char *const hdr[] = {
+        "backend", "live", "ns/op", "p50 ns", "p99 ns", "p99.9 ns", "max ns",
+    };
+    unsigned int b, i, l;
+
+    bench_table_begin("T2 per-op latency, warm (timer included; targets "
+                      "for xmalloc: p99 <= 700 ns, p99.9 <= 2000 ns)",
+                      ARRAY_LEN(hdr), hdr);
+    for ( b = 0; b < NR_BACKENDS; b++ )
+        for ( i = 0; i < ARRAY_LEN(cases); i++ )
+        {
+            const struct result *r = &results[b][cases[i]];
+            const struct result *g = &results[B_GLIBC][cases[i]];
+
+            if ( !r->have_lat )
+                continue;
+            bench_table_cell("%s", backend_names[b]);
+            bench_table_cell("%u", traces[cases[i]].nr_slots);
+            bench_table_cell("%.1f", r->warm);
+            for ( l = 0; l < NR_LAT; l++ )
+            {
+                bench_table_cell("%.0f", r->lat[l]);
+                if ( b == B_GLIBC )
+                    bench_report_add(rep, case_names[cases[i]],
+                                     backend_names[b], lat_names[l],
+                                     r->lat[l], "ns");
+                else
+                    bench_report_add_vs(rep, case_names[cases[i]],
+                                        backend_names[b], lat_names[l],
+                                        r->lat[l], "ns", g->lat[l]);
+            }
+            bench_table_end_row();
+        }
+    bench_table_end();
+}
+
+int main(int argc, char **argv)
+{
+    const char *child = getenv("BENCH_XMALLOC_CHILD");
+    const char *out = argc > 1 ? argv[1] : "build/bench";
+    struct bench_report *rep;
+    unsigned int b;
+
+    console_set_echo(false);
+    if ( !make_traces() )
+    {
+        fprintf(stderr, "bench: out of memory for the traces\n");
+        return 1;
+    }
+    if ( child )
+        return child_main(child);
+
+    printf("xmalloc benchmark: TLSF heap vs the C library's allocators, "
+           "same seeded traces\n");
+    fflush(stdout);
+    if ( getenv("BENCH_XMALLOC_WARM_ONLY") )
+    {
+        if ( !measure_warm_all(&backend_xmalloc, results[B_XMALLOC]) ||
+             !measure_warm_all(&backend_libc, results[B_GLIBC]) )
+            return 1;
+        speed_table(NULL, true);
+        latency_table(NULL);
+        return 0;
+    }
+    if ( !measure_cold_all(&backend_xmalloc, results[B_XMALLOC]) ||
+         !measure_cold_all(&backend_libc, results[B_GLIBC]) ||
+         !measure_warm_all(&backend_xmalloc, results[B_XMALLOC]) ||
+         !measure_warm_all(&backend_libc, results[B_GLIBC]) )
+        return 1;
+    for ( b = B_JEMALLOC; b < NR_BACKENDS; b++ )
+        if ( !run_preloaded(b) )
+            return 1;
+
+    rep = bench_report_open("xmalloc", out);
+    if ( !rep )
+        return 1;
+    speed_table(rep, true);
+    speed_table(rep, false);
+    latency_table(rep);
+    return bench_report_close(rep) ? 1 : 0;
+}

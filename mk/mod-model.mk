@@ -1,0 +1,16 @@
+# The IPMMU-VMSA hardware model (hw/ipmmu_model*), its tests and the
+# translation benchmark.
+HW_SRCS += hw/ipmmu_model.c hw/ipmmu_model_xlate.c hw/ipmmu_model_walk.c
+
+TESTS += test_ipmmu_model_regs
+test_ipmmu_model_regs_SRCS := tests/hw/test_ipmmu_model_regs.c \
+                              tests/hw/ipmmu_model_testlib.c
+
+TESTS += test_ipmmu_model_xlate
+test_ipmmu_model_xlate_SRCS := tests/hw/test_ipmmu_model_xlate.c \
+                               tests/hw/ipmmu_model_testlib.c
+
+# Translation throughput (rel flavour).
+BENCHES += bench_translate
+bench_translate_SRCS := bench/translate/bench_translate.c \
+                        bench/common/bench_report.c

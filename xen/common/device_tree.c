@@ -1,0 +1,646 @@
+/*
+ * Unflattening.  A flattened blob is checked with libfdt (header, block
+ * layout, then every tag), and only then turned into a tree of nodes
+ * allocated with xmalloc.  Each node is one allocation holding the node,
+ * its properties, its names and a copy of every value: the tree does not
+ * point into the blob, so the caller may free the blob at once, and
+ * dt_free() has exactly one block per node (plus the phandle index) to
+ * release.  The root's block starts with the per-tree header.
+ */
+#include <libfdt.h>
+#include <xen/device_tree.h>
+#include <xen/errno.h>
+#include <xen/lib.h>
+#include <xen/xmalloc.h>
+
+#include "device_tree_internal.h"
+
+struct dt_device_node *dt_host;
+
+/* Property values are copied at this alignment, so cells read naturally. */
+#define DT_VALUE_ALIGN 8
+
+/* ------------------------------------------------------------------ */
+/* Error reports                                                       */
+
+/*
+ * One line naming a node that is not built yet: its parent's path and
+ * its own name from the blob.
+ */
+static void __printf(4, 5) dt_node_err(const struct dt_device_node *parent,
+                                       const char *name, int name_len,
+                                       const char *fmt, ...)
+{
+    char msg[160];
+    va_list args;
+
+    va_start(args, fmt);
+    vsnprintf(msg, sizeof(msg), fmt, args);
+    va_end(args);
+    printk(XENLOG_ERR "device-tree: %s/%.*s: %s\n",
+           parent && parent->parent ? parent->full_name : "",
+           name_len, name, msg);
+}
+
+/* ------------------------------------------------------------------ */
+/* Checks on the whole blob, before anything is allocated             */
+
+struct dt_block {
+    const char *name;
+    uint64_t start, size;
+};
+
+static bool dt_blocks_overlap(const struct dt_block *a,
+                              const struct dt_block *b)
+{
+    if ( !a->size || !b->size )
+        return false;
+    return a->start < b->start + b->size && b->start < a->start + a->size;
+}
+
+/*
+ * libfdt checks that each block lies inside totalsize; it does not check
+ * that the blocks are disjoint, and a blob whose strings live inside its
+ * structure block (or its reservation map) is hostile, not merely odd.
+ */
+static int dt_check_layout(const void *fdt)
+{
+    struct dt_block blk[3];
+    unsigned int nr = 0, i, j;
+    int nr_rsv = fdt_num_mem_rsv(fdt);
+
+    if ( nr_rsv < 0 )
+    {
+        dt_err("header", "memory reservation map runs past the blob (%s)",
+               fdt_strerror(nr_rsv));
+        return -EINVAL;
+    }
+    blk[nr].name = "memory reservation map";
+    blk[nr].start = fdt_off_mem_rsvmap(fdt);
+    blk[nr++].size = ((uint64_t)nr_rsv + 1) * sizeof(struct fdt_reserve_entry);
+    /* Before version 17 the structure block has no recorded size. */
+    if ( fdt_version(fdt) >= 17 )
+    {
+        blk[nr].name = "structure block";
+        blk[nr].start = fdt_off_dt_struct(fdt);
+        blk[nr++].size = fdt_size_dt_struct(fdt);
+    }
+    blk[nr].name = "strings block";
+    blk[nr].start = fdt_off_dt_strings(fdt);
+    blk[nr++].size = fdt_size_dt_strings(fdt);
+
+    for ( i = 0; i < nr; i++ )
+        for ( j = i + 1; j < nr; j++ )
+            if ( dt_blocks_overlap(&blk[i], &blk[j]) )
+            {
+                dt_err("header", "%s [0x%" PRIx64 ", +0x%" PRIx64
+                       ") overlaps %s [0x%" PRIx64 ", +0x%" PRIx64 ")",
+                       blk[i].name, blk[i].start, blk[i].size,
+                       blk[j].name, blk[j].start, blk[j].size);
+                return -EINVAL;
+            }
+    return 0;
+}
+
+/*
+ * fdt_check_full() says what is wrong but not where.  Walk the blob again
+ * the way the unflattener will, without allocating, and name the node in
+ * which (or after which) the walk breaks.
+ */
+static void dt_report_structure_error(const void *fdt, int err)
+{
+    char path[160];
+    const char *where = "structure block";
+    const char *pname;
+    int depth = -1, node, last = -1, prop, len;
+
+    for ( node = fdt_next_node(fdt, -1, &depth);
+          node >= 0 && depth >= 0;
+          node = fdt_next_node(fdt, node, &depth) )
+    {
+        last = node;
+        fdt_for_each_property_offset(prop, fdt, node)
+            if ( !fdt_getprop_by_offset(fdt, prop, &pname, &len) )
+                goto located;
+        if ( prop != -FDT_ERR_NOTFOUND )
+            goto located;
+    }
+ located:
+    if ( last >= 0 )
+    {
+        if ( fdt_get_path(fdt, last, path, sizeof(path)) == 0 )
+            where = path;
+        else if ( (where = fdt_get_name(fdt, last, NULL)) == NULL )
+            where = "structure block";
+    }
+    dt_err(where, "malformed structure block in or after this node (%s)",
+           fdt_strerror(err));
+}
+
+static int dt_check_blob(const void *fdt, size_t size)
+{
+    int err;
+
+    if ( !fdt )
+    {
+        dt_err("header", "no blob");
+        return -EINVAL;
+    }
+    /* libfdt reads the whole version-17 header before checking sizes. */
+    if ( size < sizeof(struct fdt_header) )
+    {
+        dt_err("header", "blob of %zu bytes is shorter than its header "
+               "(%zu bytes)", size, sizeof(struct fdt_header));
+        return -EINVAL;
+    }
+    err = fdt_check_header(fdt);
+    if ( err )
+    {
+        if ( err == -FDT_ERR_BADMAGIC )
+            dt_err("header", "bad magic 0x%08x, not a flattened device tree "
+                   "(%s)", fdt_magic(fdt), fdt_strerror(err));
+        else if ( err == -FDT_ERR_BADVERSION )
+            dt_err("header", "unsupported version %u (last compatible %u) "
+                   "(%s)", fdt_version(fdt), fdt_last_comp_version(fdt),
+                   fdt_strerror(err));
+        else
+            dt_err("header", "a block lies outside totalsize %u (%s)",
+                   fdt_totalsize(fdt), fdt_strerror(err));
+        return -EINVAL;
+    }
+    if ( fdt_totalsize(fdt) > size )
+    {
+        dt_err("header", "totalsize %u is larger than the %zu bytes given: "
+               "truncated blob", fdt_totalsize(fdt), size);
+        return -EINVAL;
+    }
+    err = dt_check_layout(fdt);
+    if ( err )
+        return err;
+    err = fdt_check_full(fdt, size);
+    if ( err )
+    {
+        dt_report_structure_error(fdt, err);
+        return -EINVAL;
+    }
+    return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Building nodes                                                      */
+
+struct dt_build {
+    const void *fdt;
+    struct dt_tree *tree;
+    struct dt_device_node *tail;                    /* allnext order */
+    struct dt_device_node *path[DT_MAX_DEPTH + 1];  /* current ancestors */
+    struct dt_device_node *last_child[DT_MAX_DEPTH + 2];
+    unsigned int nr_phandles;
+};
+
+/* What one node needs, measured in the blob before allocating. */
+struct dt_node_plan {
+    const struct dt_device_node *parent;
+    const char *name;           /* with unit address */
+    int name_len;
+    int base_len;               /* without unit address */
+    unsigned int nr_props;
+    size_t values_bytes;        /* each value rounded up to DT_VALUE_ALIGN */
+    size_t names_bytes;         /* property names with their NULs */
+    dt_phandle phandle;
+};
+
+static int dt_plan_phandle(struct dt_node_plan *plan, const char *pname,
+                           const void *val, int len)
+{
+    dt_phandle handle;
+
+    if ( len != sizeof(uint32_t) )
+    {
+        dt_node_err(plan->parent, plan->name, plan->name_len,
+                    "%s is %d bytes long, not 4", pname, len);
+        return -EINVAL;
+    }
+    handle = dt_read_be32(val);
+    if ( handle == 0 || handle == 0xffffffffU )
+    {
+        dt_node_err(plan->parent, plan->name, plan->name_len,
+                    "%s 0x%x is not a valid phandle", pname, handle);
+        return -EINVAL;
+    }
+    if ( plan->phandle && plan->phandle != handle )
+    {
+        dt_node_err(plan->parent, plan->name, plan->name_len,
+                    "phandle 0x%x and linux,phandle 0x%x disagree",
+                    plan->phandle, handle);
+        return -EINVAL;
+    }
+    plan->phandle = handle;
+    return 0;
+}
+
+static int dt_plan_node(const void *fdt, int offset, struct dt_node_plan *plan)
+{
+    const char *pname;
+    const void *val;
+    int prop, len, rc;
+
+    fdt_for_each_property_offset(prop, fdt, offset)
+    {
+        val = fdt_getprop_by_offset(fdt, prop, &pname, &len);
+        if ( !val || !pname || len < 0 )
+        {
+            dt_node_err(plan->parent, plan->name, plan->name_len,
+                        "unreadable property (%s)",
+                        fdt_strerror(val ? -FDT_ERR_INTERNAL : len));
+            return -EINVAL;
+        }
+        plan->nr_props++;
+        plan->values_bytes += ROUNDUP((size_t)len, DT_VALUE_ALIGN);
+        plan->names_bytes += strlen(pname) + 1;
+        if ( !strcmp(pname, "phandle") || !strcmp(pname, "linux,phandle") )
+        {
+            rc = dt_plan_phandle(plan, pname, val, len);
+            if ( rc )
+                return rc;
+        }
+    }
+    if ( prop != -FDT_ERR_NOTFOUND )
+    {
+        dt_node_err(plan->parent, plan->name, plan->name_len,
+                    "unreadable property list (%s)", fdt_strerror(prop));
+        return -EINVAL;
+    }
+    return 0;
+}
+
+static bool dt_value_is_string(const char *val, uint32_t len)
+{
+    return len > 0 && val[len - 1] == '\0';
+}
+
+/* Copy the properties into the node's block, in blob order. */
+static void dt_fill_properties(const void *fdt, int offset,
+                               struct dt_device_node *np,
+                               struct dt_property *props,
+                               unsigned int nr_props,
+                               char *values, char *names)
+{
+    const char *pname;
+    const void *val;
+    unsigned int i = 0;
+    size_t nlen;
+    int prop, len;
+
+    fdt_for_each_property_offset(prop, fdt, offset)
+    {
+        /* Read successfully once already by dt_plan_node(). */
+        val = fdt_getprop_by_offset(fdt, prop, &pname, &len);
+        if ( !val || !pname || len < 0 || i == nr_props )
+            break;
+        nlen = strlen(pname) + 1;
+        memcpy(names, pname, nlen);
+        memcpy(values, val, len);
+        props[i].name = names;
+        props[i].length = len;
+        props[i].value = values;
+        props[i].next = i + 1 < nr_props ? &props[i + 1] : NULL;
+        if ( !strcmp(pname, "device_type") && dt_value_is_string(values, len) )
+            np->type = values;
+        names += nlen;
+        values += ROUNDUP((size_t)len, DT_VALUE_ALIGN);
+        i++;
+    }
+    np->properties = nr_props ? props : NULL;
+}
+
+/* Allocate and fill one node from its plan; NULL when out of memory. */
+static struct dt_device_node *dt_make_node(const void *fdt, int offset,
+                                           const struct dt_node_plan *plan,
+                                           bool is_root)
+{
+    const struct dt_device_node *parent = plan->parent;
+    size_t parent_len = parent && parent->parent ? strlen(parent->full_name)
+                                                 : 0;
+    size_t hdr = is_root ? sizeof(struct dt_tree)
+                         : sizeof(struct dt_device_node);
+    size_t props_off = ROUNDUP(hdr, DT_VALUE_ALIGN);
+    size_t values_off = ROUNDUP(props_off + plan->nr_props *
+                                sizeof(struct dt_property), DT_VALUE_ALIGN);
+    size_t full_off = values_off + plan->values_bytes;
+    size_t full_len = parent_len + 1 + plan->name_len;
+    size_t base_off = full_off + full_len + 1;
+    size_t names_off = base_off + plan->base_len + 1;
+    size_t total = names_off + plan->names_bytes;
+    struct dt_device_node *np;
+    char *block, *full;
+
+    block = _xzalloc(total, DT_VALUE_ALIGN);
+    if ( !block )
+    {
+        dt_node_err(parent, plan->name, plan->name_len,
+                    "out of memory (%zu bytes for the node)", total);
+        return NULL;
+    }
+    np = is_root ? &((struct dt_tree *)block)->root
+                 : (struct dt_device_node *)block;
+
+    full = block + full_off;
+    if ( parent_len )
+        memcpy(full, parent->full_name, parent_len);
+    full[parent_len] = '/';
+    memcpy(full + parent_len + 1, plan->name, plan->name_len);
+    full[full_len] = '\0';
+    np->full_name = full;
+    memcpy(block + base_off, plan->name, plan->base_len);
+    block[base_off + plan->base_len] = '\0';
+    np->name = block + base_off;
+    np->type = "<NULL>";
+    np->phandle = plan->phandle;
+    np->used_by = DOMID_IO;
+    np->is_protected = false;
+    np->dev.type = DEV_DT;
+    np->dev.of_node = np;
+
+    dt_fill_properties(fdt, offset, np,
+                       (struct dt_property *)(block + props_off),
+                       plan->nr_props, block + values_off, block + names_off);
+    return np;
+}
+
+static void dt_link_node(struct dt_build *b, struct dt_device_node *np,
+                         int depth)
+{
+    struct dt_device_node *parent = depth ? b->path[depth - 1] : NULL;
+
+    np->parent = parent;
+    if ( parent )
+    {
+        if ( b->last_child[depth] )
+            b->last_child[depth]->sibling = np;
+        else
+            parent->child = np;
+    }
+    b->last_child[depth] = np;
+    b->last_child[depth + 1] = NULL;
+    b->path[depth] = np;
+    if ( b->tail )
+        b->tail->allnext = np;
+    b->tail = np;
+    if ( np->phandle )
+        b->nr_phandles++;
+}
+
+static int dt_add_node(struct dt_build *b, int offset, int depth)
+{
+    struct dt_node_plan plan = { 0 };
+    struct dt_device_node *np;
+    const char *at;
+    int rc;
+
+    plan.parent = depth ? b->path[depth > DT_MAX_DEPTH ? DT_MAX_DEPTH
+                                                       : depth - 1] : NULL;
+    plan.name = fdt_get_name(b->fdt, offset, &plan.name_len);
+    if ( !plan.name )
+    {
+        dt_node_err(plan.parent, "?", 1, "unreadable node name (%s)",
+                    fdt_strerror(plan.name_len));
+        return -EINVAL;
+    }
+    if ( depth > DT_MAX_DEPTH )
+    {
+        dt_node_err(plan.parent, plan.name, plan.name_len,
+                    "nested deeper than the %d levels allowed",
+                    DT_MAX_DEPTH);
+        return -E2BIG;
+    }
+    if ( depth == 0 )
+        plan.name_len = 0;          /* the root is "/" whatever the blob says */
+    else if ( plan.name_len == 0 )
+    {
+        dt_node_err(plan.parent, "", 0, "a child node has an empty name");
+        return -EINVAL;
+    }
+    else if ( memchr(plan.name, '/', plan.name_len) )
+    {
+        dt_node_err(plan.parent, plan.name, plan.name_len,
+                    "node name contains '/'");
+        return -EINVAL;
+    }
+    at = memchr(plan.name, '@', plan.name_len);
+    plan.base_len = at ? at - plan.name : plan.name_len;
+
+    rc = dt_plan_node(b->fdt, offset, &plan);
+    if ( rc )
+        return rc;
+    np = dt_make_node(b->fdt, offset, &plan, depth == 0);
+    if ( !np )
+        return -ENOMEM;
+    if ( depth == 0 )
+        b->tree = container_of(np, struct dt_tree, root);
+    b->tree->nr_nodes++;
+    dt_link_node(b, np, depth);
+    return 0;
+}
+
+/* After the root closes only NOPs may come before the end tag. */
+static int dt_check_trailer(const void *fdt, int offset)
+{
+    int next;
+    uint32_t tag;
+
+    for ( ;; )
+    {
+        tag = fdt_next_tag(fdt, offset, &next);
+        if ( tag == FDT_END )
+            return 0;
+        if ( tag != FDT_NOP || next < 0 )
+            break;
+        offset = next;
+    }
+    dt_err("/", "a second top-level node or stray data follows the root");
+    return -EINVAL;
+}
+
+static int dt_build_nodes(struct dt_build *b)
+{
+    int depth = -1, node, rc;
+
+    for ( node = fdt_next_node(b->fdt, -1, &depth);
+          node >= 0 && depth >= 0;
+          node = fdt_next_node(b->fdt, node, &depth) )
+    {
+        rc = dt_add_node(b, node, depth);
+        if ( rc )
+            return rc;
+    }
+    if ( !b->tree )
+    {
+        dt_err("structure block", "no root node (%s)",
+               fdt_strerror(node < 0 ? node : -FDT_ERR_BADSTRUCTURE));
+        return -EINVAL;
+    }
+    if ( node < 0 )
+    {
+        dt_err(b->tail->full_name, "structure block ends inside this node "
+               "(%s)", fdt_strerror(node));
+        return -EINVAL;
+    }
+    return dt_check_trailer(b->fdt, node);
+}
+
+/* ------------------------------------------------------------------ */
+/* The phandle index                                                   */
+
+static unsigned int dt_phandle_hash(dt_phandle handle, unsigned int slots)
+{
+    /* Fibonacci hashing: phandles are usually small consecutive numbers. */
+    return (handle * 2654435761U) & (slots - 1);
+}
+
+static int dt_index_phandles(struct dt_build *b)
+{
+    struct dt_tree *tree = b->tree;
+    struct dt_device_node *np, *other;
+    unsigned int slots = 8, i;
+
+    if ( !b->nr_phandles )
+        return 0;
+    while ( slots < 2 * b->nr_phandles )
+        slots <<= 1;
+    tree->phandles = xzalloc_array(struct dt_device_node *, slots);
+    if ( !tree->phandles )
+    {
+        dt_err("/", "out of memory for the index of %u phandles",
+               b->nr_phandles);
+        return -ENOMEM;
+    }
+    tree->phandle_slots = slots;
+    dt_for_each_device_node(&tree->root, np)
+    {
+        if ( !np->phandle )
+            continue;
+        for ( i = dt_phandle_hash(np->phandle, slots);
+              (other = tree->phandles[i]) != NULL;
+              i = (i + 1) & (slots - 1) )
+            if ( other->phandle == np->phandle )
+            {
+                dt_err(np->full_name, "phandle 0x%x is already used by %s",
+                       np->phandle, other->full_name);
+                return -EINVAL;
+            }
+        tree->phandles[i] = np;
+    }
+    return 0;
+}
+
+struct dt_device_node *dt_tree_find_phandle(const struct dt_tree *tree,
+                                            dt_phandle handle)
+{
+    struct dt_device_node *np;
+    unsigned int i;
+
+    if ( !tree || !tree->phandle_slots || !handle )
+        return NULL;
+    for ( i = dt_phandle_hash(handle, tree->phandle_slots);
+          (np = tree->phandles[i]) != NULL;
+          i = (i + 1) & (tree->phandle_slots - 1) )
+        if ( np->phandle == handle )
+            return np;
+    return NULL;
+}
+
+struct dt_tree *dt_tree_of(const struct dt_device_node *np)
+{
+    unsigned int hops = 0;
+
+    if ( !np )
+        return NULL;
+    /* Trees built here are at most DT_MAX_DEPTH deep. */
+    while ( np->parent && hops++ <= DT_MAX_DEPTH )
+        np = np->parent;
+    if ( np->parent )
+        return NULL;
+    return container_of((struct dt_device_node *)np, struct dt_tree, root);
+}
+
+unsigned int dt_tree_node_count(const struct dt_device_node *np)
+{
+    const struct dt_tree *tree = dt_tree_of(np);
+
+    return tree ? tree->nr_nodes : 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Public entry points                                                 */
+
+int dt_unflatten(const void *fdt, size_t size, struct dt_device_node **root)
+{
+    struct dt_build b;
+    int rc;
+
+    if ( !root )
+        return -EINVAL;
+    *root = NULL;
+    rc = dt_check_blob(fdt, size);
+    if ( rc )
+        return rc;
+
+    memset(&b, 0, sizeof(b));
+    b.fdt = fdt;
+    rc = dt_build_nodes(&b);
+    if ( !rc )
+        rc = dt_index_phandles(&b);
+    if ( rc )
+    {
+        if ( b.tree )
+            dt_free(&b.tree->root);
+        return rc;
+    }
+    *root = &b.tree->root;
+    return 0;
+}
+
+void dt_free(struct dt_device_node *root)
+{
+    struct dt_device_node *np, *next;
+    struct dt_tree *tree;
+
+    if ( !root )
+        return;
+    if ( root->parent )
+    {
+        dt_err(root->full_name, "dt_free() needs the root of a tree");
+        return;
+    }
+    tree = container_of(root, struct dt_tree, root);
+    for ( np = root->allnext; np; np = next )
+    {
+        next = np->allnext;
+        xfree(np);
+    }
+    if ( tree->phandles )
+        xfree(tree->phandles);
+    if ( dt_host == root )
+        dt_host = NULL;
+    xfree(tree);
+}
+
+int dt_host_init(const void *fdt, size_t size)
+{
+    struct dt_device_node *root;
+    int rc = dt_unflatten(fdt, size, &root);
+
+    /* A bad blob leaves the current host tree in place. */
+    if ( rc )
+        return rc;
+    dt_host_free();
+    dt_host = root;
+    return 0;
+}
+
+void dt_host_free(void)
+{
+    dt_free(dt_host);
+    dt_host = NULL;
+}

@@ -1,0 +1,233 @@
+/*
+ * The generic IOMMU layer: global enablement, the domain life cycle and
+ * the calls that reach the driver for a domain (IOTLB flush, map/unmap).
+ */
+#include <xen/errno.h>
+#include <xen/iommu.h>
+#include <xen/iommu-private.h>
+#include <xen/lib.h>
+#include <xen/sched.h>
+
+bool iommu_enable = true;
+bool iommu_enabled;
+
+/*
+ * The owner of quarantined devices.  Upstream Xen creates dom_io with the
+ * other system domains; until a domains module does (its definition then
+ * replaces this weak one), the core provides a plain one.  The core never
+ * runs iommu_domain_init on it: a driver recognises it by its domain_id
+ * and blocks the device's DMA in a context of its own.
+ */
+static struct domain quarantine_domain = {
+    .domain_id = DOMID_IO,
+    .name = "dom_io",
+};
+struct domain *dom_io __attribute__((__weak__)) = &quarantine_domain;
+
+struct domain *iommu_quarantine_owner(void)
+{
+    return dom_io ? dom_io : &quarantine_domain;
+}
+
+int iommu_setup(void)
+{
+    int rc;
+
+    iommu_enabled = false;
+    if ( !iommu_enable )
+    {
+        printk(XENLOG_INFO "I/O virtualisation disabled by configuration\n");
+        return 0;
+    }
+
+    rc = iommu_hardware_setup();
+    iommu_enabled = iommu_hardware_count() > 0 && iommu_get_ops() != NULL;
+
+    printk(XENLOG_INFO "I/O virtualisation %sabled\n",
+           iommu_enabled ? "en" : "dis");
+
+    return rc;
+}
+
+int iommu_domain_init(struct domain *d, unsigned int opts)
+{
+    struct domain_iommu *hd = dom_iommu(d);
+    const struct iommu_ops *ops = iommu_get_ops();
+    int rc;
+
+    (void)opts;
+
+    hd->enabled = false;
+    hd->hap_pt_share = false;
+    hd->platform_ops = NULL;
+    hd->arch.priv = NULL;
+    iommu_dt_domain_init(d);
+
+    if ( !(d->cdf & CDF_iommu) )
+        return 0;
+
+    if ( !iommu_enabled || !ops )
+    {
+        printk(XENLOG_ERR "d%u: IOMMU requested but none is available\n",
+               d->domain_id);
+        return -ENODEV;
+    }
+
+    hd->platform_ops = ops;
+    rc = ops->init ? ops->init(d) : 0;
+    if ( rc )
+    {
+        printk(XENLOG_ERR "d%u: IOMMU driver init failed: %d (%s)\n",
+               d->domain_id, rc, errno_name(rc));
+        hd->platform_ops = NULL;
+        return rc;
+    }
+
+    rc = arch_iommu_domain_init(d);
+    if ( rc )
+    {
+        if ( ops->teardown )
+            ops->teardown(d);
+        hd->platform_ops = NULL;
+        return rc;
+    }
+
+    hd->enabled = true;
+    return 0;
+}
+
+void iommu_hwdom_init(struct domain *d)
+{
+    struct domain_iommu *hd = dom_iommu(d);
+
+    if ( !is_iommu_enabled(d) )
+        return;
+
+    arch_iommu_hwdom_init(d);
+    if ( hd->platform_ops->hwdom_init )
+        hd->platform_ops->hwdom_init(d);
+}
+
+void iommu_domain_destroy(struct domain *d)
+{
+    struct domain_iommu *hd = dom_iommu(d);
+
+    if ( !is_iommu_enabled(d) )
+        return;
+
+    /* Devices first: none may keep DMA into a context being torn down. */
+    iommu_release_dt_devices(d);
+
+    arch_iommu_domain_destroy(d);
+    if ( hd->platform_ops->teardown )
+        hd->platform_ops->teardown(d);
+
+    hd->enabled = false;
+    hd->platform_ops = NULL;
+}
+
+int iommu_iotlb_flush(struct domain *d, dfn_t dfn, unsigned long page_count,
+                      unsigned int flush_flags)
+{
+    struct domain_iommu *hd = dom_iommu(d);
+    int rc;
+
+    if ( !is_iommu_enabled(d) || !hd->platform_ops->iotlb_flush )
+        return 0;
+    /* A range of no page flushes nothing; INVALID_DFN means everything. */
+    if ( !page_count && dfn_x(dfn) != dfn_x(INVALID_DFN) )
+        return 0;
+
+    rc = hd->platform_ops->iotlb_flush(d, dfn, page_count, flush_flags);
+    if ( unlikely(rc) )
+    {
+        printk(XENLOG_ERR
+               "d%u: IOMMU IOTLB flush failed: %d (%s), dfn %#lx, "
+               "%lu pages, flags %#x\n", d->domain_id, rc, errno_name(rc),
+               dfn_x(dfn), page_count, flush_flags);
+        if ( !is_hardware_domain(d) )
+            domain_crash(d);
+    }
+
+    return rc;
+}
+
+int iommu_iotlb_flush_all(struct domain *d, unsigned int flush_flags)
+{
+    return iommu_iotlb_flush(d, INVALID_DFN, 0, flush_flags);
+}
+
+int iommu_map(struct domain *d, dfn_t dfn, mfn_t mfn,
+              unsigned long page_count, unsigned int flags,
+              unsigned int *flush_flags)
+{
+    struct domain_iommu *hd = dom_iommu(d);
+    unsigned long i;
+    int rc = 0;
+
+    if ( !is_iommu_enabled(d) )
+        return 0;
+    if ( !hd->platform_ops->map_page )
+        return -EOPNOTSUPP;
+
+    for ( i = 0; i < page_count; i++ )
+    {
+        rc = hd->platform_ops->map_page(d, dfn_add(dfn, i), mfn_add(mfn, i),
+                                        flags, flush_flags);
+        if ( rc )
+            break;
+    }
+
+    if ( rc )
+    {
+        unsigned int ignored = 0;
+        unsigned long j;
+
+        printk(XENLOG_ERR "d%u: IOMMU mapping dfn %#lx to mfn %#lx "
+               "failed: %d (%s)\n", d->domain_id, dfn_x(dfn) + i,
+               mfn_x(mfn) + i, rc, errno_name(rc));
+
+        /* Leave nothing half done: undo what was mapped. */
+        for ( j = 0; j < i && hd->platform_ops->unmap_page; j++ )
+            hd->platform_ops->unmap_page(d, dfn_add(dfn, j), 0, &ignored);
+        *flush_flags |= ignored;
+        if ( !is_hardware_domain(d) )
+            domain_crash(d);
+    }
+
+    return rc;
+}
+
+int iommu_unmap(struct domain *d, dfn_t dfn, unsigned long page_count,
+                unsigned int *flush_flags)
+{
+    struct domain_iommu *hd = dom_iommu(d);
+    unsigned long i;
+    int rc = 0;
+
+    if ( !is_iommu_enabled(d) )
+        return 0;
+    if ( !hd->platform_ops->unmap_page )
+        return -EOPNOTSUPP;
+
+    /* Unmap everything even after an error, and report the first. */
+    for ( i = 0; i < page_count; i++ )
+    {
+        int err = hd->platform_ops->unmap_page(d, dfn_add(dfn, i), 0,
+                                               flush_flags);
+
+        if ( err && !rc )
+            rc = err;
+    }
+
+    if ( rc )
+    {
+        printk(XENLOG_ERR "d%u: IOMMU unmapping %lu pages from dfn %#lx "
+               "failed: %d (%s)\n", d->domain_id, page_count, dfn_x(dfn),
+               rc, errno_name(rc));
+        if ( !is_hardware_domain(d) )
+            domain_crash(d);
+    }
+
+    return rc;
+}
