@@ -83,6 +83,8 @@ bool run_check(struct run *r, bool ok, const char *fmt, ...)
     char what[256];
     va_list args;
 
+    /* What the hypervisor said on the way comes before the verdict. */
+    run_show_console(r);
     va_start(args, fmt);
     vsnprintf(what, sizeof(what), fmt, args);
     va_end(args);
@@ -110,7 +112,9 @@ void run_show_console(struct run *r)
         const char *end = strchr(p, '\n');
         size_t len = end ? (size_t)(end - p) : strlen(p);
 
-        if ( r->verbose || strncmp(p, "[DEBUG] ", 8) != 0 )
+        if ( strncmp(p, "[INFO] ", 7) == 0 )
+            printf("  (XEN) %.*s\n", (int)len - 7, p + 7);
+        else if ( r->verbose || strncmp(p, "[DEBUG] ", 8) != 0 )
             printf("  (XEN) %.*s\n", (int)len, p);
         p += len + (end ? 1 : 0);
     }
@@ -455,14 +459,17 @@ static void quarantine_masters(struct run *r, struct run_world *w)
         struct soc_dma_result res;
         enum ipmmu_model_outcome o;
 
+        bool reported;
+
+        console_capture_clear();
         o = run_dma_fault(dev, 0, 0x48000000, &res);
+        reported = console_capture_contains("quarantine");
         w->block_ctx = res.xlate.context;
         run_check(r, o != IPMMU_OK && !res.xlate.bypassed && res.done == 0,
                   "quarantined %s: DMA to PA 0x48000000 blocked (%s, "
                   "context %u)", dev, ipmmu_model_outcome_name(o),
                   res.xlate.context);
-        run_check(r, console_capture_contains("quarantine"),
-                  "the driver reported the blocked DMA");
+        run_check(r, reported, "the driver reported the blocked DMA");
     }
 }
 
@@ -608,22 +615,23 @@ static void guest_faults(struct run *r, struct run_world *w, unsigned int i)
     struct soc_dma_result res;
     enum ipmmu_model_outcome o;
     char who[64];
+    bool reported;
 
     if ( !g->nr_dtdevs )
         return;
     run_step(r, "fault", "faults");
-    console_capture_clear();
+    snprintf(who, sizeof(who), "d%u (%s)", d->domain_id, g->name);
     o = run_dma_fault(g->dtdevs[0], 0, outside, &res);
+    reported = console_capture_contains(who) &&
+               console_capture_contains("translation fault");
     run_check(r, o == IPMMU_FAULT_TF && res.done == 0 &&
               res.xlate.fault_addr == outside,
               "%s: DMA outside d%u's memory (IPA %#llx): %s at %#llx",
               g->dtdevs[0], d->domain_id, (unsigned long long)outside,
               ipmmu_model_outcome_name(o),
               (unsigned long long)res.xlate.fault_addr);
-    snprintf(who, sizeof(who), "d%u (%s)", d->domain_id, g->name);
-    run_check(r, console_capture_contains(who) &&
-              console_capture_contains("translation fault"),
-              "the driver's report names %s and the reason", who);
+    run_check(r, reported, "the driver's report names %s and the reason",
+              who);
     run_check(r, run_root_imstr(res.xlate.context) == 0,
               "the handler cleared IMSTR of context %u",
               res.xlate.context);

@@ -20,7 +20,7 @@ struct domain;
 
 struct run_row {
     char step[16];
-    char what[96];
+    char what[256];
     bool ok;
 };
 

@@ -460,7 +460,7 @@ static int ipmmu_probe(struct dt_device_node *np, const void *data)
                "context %u blocks unassigned masters\n", mmu->name, f->name,
                f->nr_contexts, mmu->irq, ipmmu_block_ctx);
     else
-        printk(XENLOG_INFO "IPMMU: %s: cache of %s, %u uTLBs\n", mmu->name,
+        printk(XENLOG_DEBUG "IPMMU: %s: cache of %s, %u uTLBs\n", mmu->name,
                ipmmu_short_name(root), f->nr_utlbs);
 
     return 0;
