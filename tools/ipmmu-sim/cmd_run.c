@@ -534,8 +534,9 @@ static bool create_guest(struct run *r, struct run_world *w, unsigned int i,
     int rc;
 
     run_step(r, "guest", "guest");
-    printf("  %s (%s): memory = %llu MiB, %u devices\n", g->name, g->source,
-           (unsigned long long)g->memory_mib, g->nr_dtdevs);
+    printf("  %s (%s): memory = %llu MiB, %u device%s\n", g->name,
+           g->source, (unsigned long long)g->memory_mib, g->nr_dtdevs,
+           g->nr_dtdevs == 1 ? "" : "s");
     for ( j = 0; j < g->nr_ignored; j++ )
         printf("  note: '%s' is not simulated (ignored)\n", g->ignored[j]);
 
