@@ -143,6 +143,20 @@ void ipmmu_test_shutdown(void)
     platform_shutdown();
 }
 
+int ipmmu_test_teardown(void **state)
+{
+    domid_t id;
+
+    (void)state;
+    if ( !platform_soc() )
+        return 0;
+    for ( id = 0; id < 32; id++ )
+        if ( domain_by_id(id) )
+            domain_destroy(domain_by_id(id));
+    ipmmu_test_shutdown();
+    return 0;
+}
+
 struct ipmmu_model *ipmmu_test_model(const char *path)
 {
     struct ipmmu_model *m = soc_find_ipmmu(platform_soc(), path);

@@ -52,6 +52,8 @@ int ipmmu_test_boot_board(const char *board);
 /* Register every master with iommus (quarantine); returns how many. */
 unsigned int ipmmu_test_add_all_devices(void);
 void ipmmu_test_shutdown(void);
+/* cmocka teardown: whatever a failed test left (domains, platform). */
+int ipmmu_test_teardown(void **state);
 
 struct ipmmu_model *ipmmu_test_model(const char *path);
 uint32_t ipmmu_test_ctx_reg(const char *ipmmu, unsigned int ctx,

@@ -573,18 +573,18 @@ static void gen4_high_context_and_utlb(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(quarantine_blocks_dma),
-        cmocka_unit_test(passthrough_dma_lands_in_guest),
-        cmocka_unit_test(fault_outside_p2m_reported),
-        cmocka_unit_test(p2m_batch_flushes_once),
-        cmocka_unit_test(stale_tlb_without_flush),
-        cmocka_unit_test(flush_timeout_crashes_guest),
-        cmocka_unit_test(destroy_returns_everything),
-        cmocka_unit_test(context_follows_devices),
-        cmocka_unit_test(context_exhaustion),
-        cmocka_unit_test(utlb_conflict_refused),
-        cmocka_unit_test(hardware_domain_dma),
-        cmocka_unit_test(gen4_high_context_and_utlb),
+        cmocka_unit_test_teardown(quarantine_blocks_dma, ipmmu_test_teardown),
+        cmocka_unit_test_teardown(passthrough_dma_lands_in_guest, ipmmu_test_teardown),
+        cmocka_unit_test_teardown(fault_outside_p2m_reported, ipmmu_test_teardown),
+        cmocka_unit_test_teardown(p2m_batch_flushes_once, ipmmu_test_teardown),
+        cmocka_unit_test_teardown(stale_tlb_without_flush, ipmmu_test_teardown),
+        cmocka_unit_test_teardown(flush_timeout_crashes_guest, ipmmu_test_teardown),
+        cmocka_unit_test_teardown(destroy_returns_everything, ipmmu_test_teardown),
+        cmocka_unit_test_teardown(context_follows_devices, ipmmu_test_teardown),
+        cmocka_unit_test_teardown(context_exhaustion, ipmmu_test_teardown),
+        cmocka_unit_test_teardown(utlb_conflict_refused, ipmmu_test_teardown),
+        cmocka_unit_test_teardown(hardware_domain_dma, ipmmu_test_teardown),
+        cmocka_unit_test_teardown(gen4_high_context_and_utlb, ipmmu_test_teardown),
     };
 
     return cmocka_run_group_tests_name("ipmmu_domains", tests, NULL, NULL);

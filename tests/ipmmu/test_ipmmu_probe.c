@@ -320,16 +320,16 @@ static void shutdown_undoes_probe(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(probe_h3_sets_every_ipmmu),
-        cmocka_unit_test(refuse_h3_es2),
-        cmocka_unit_test(refuse_m3w_es1),
-        cmocka_unit_test(refuse_unknown_soc),
-        cmocka_unit_test(accept_supported_socs),
-        cmocka_unit_test(deferred_probe_of_caches),
-        cmocka_unit_test(deferred_probe_root_last),
-        cmocka_unit_test(gen4_s4_layout),
-        cmocka_unit_test(spurious_irq_logged_once),
-        cmocka_unit_test(shutdown_undoes_probe),
+        cmocka_unit_test_teardown(probe_h3_sets_every_ipmmu, ipmmu_test_teardown),
+        cmocka_unit_test_teardown(refuse_h3_es2, ipmmu_test_teardown),
+        cmocka_unit_test_teardown(refuse_m3w_es1, ipmmu_test_teardown),
+        cmocka_unit_test_teardown(refuse_unknown_soc, ipmmu_test_teardown),
+        cmocka_unit_test_teardown(accept_supported_socs, ipmmu_test_teardown),
+        cmocka_unit_test_teardown(deferred_probe_of_caches, ipmmu_test_teardown),
+        cmocka_unit_test_teardown(deferred_probe_root_last, ipmmu_test_teardown),
+        cmocka_unit_test_teardown(gen4_s4_layout, ipmmu_test_teardown),
+        cmocka_unit_test_teardown(spurious_irq_logged_once, ipmmu_test_teardown),
+        cmocka_unit_test_teardown(shutdown_undoes_probe, ipmmu_test_teardown),
     };
 
     return cmocka_run_group_tests_name("ipmmu_probe", tests, NULL, NULL);
