@@ -61,7 +61,7 @@ deps:
 # afterwards and report through the same summary file.
 test: deps
 	@$(MAKE) --no-print-directory $(TEST_BINS) $(TOOL_BINS_ASAN)
-	@scripts/run-tests.sh $(BUILD)/test-summary $(TEST_BINS) -- $(TEST_STEPS)
+	+@scripts/run-tests.sh $(BUILD)/test-summary $(TEST_BINS) -- $(TEST_STEPS)
 
 unit-tests: $(TEST_BINS)
 	@scripts/run-tests.sh $(BUILD)/test-summary $(TEST_BINS) --
