@@ -495,7 +495,6 @@ static void hardware_domain_dma(void **state)
     d0 = domain_create(0, "dom0", CDF_privileged | CDF_directmap | CDF_iommu,
                        64 * MIB);
     assert_false(IS_ERR(d0));
-    iommu_hwdom_init(d0);
     assert_int_equal(ipmmu_test_assign(d0, H3_AVB), 0);
     pg = list_first_entry(&d0->page_list, struct page_info, list);
     pa = page_to_maddr(pg);
@@ -570,21 +569,23 @@ static void gen4_high_context_and_utlb(void **state)
     ipmmu_test_shutdown();
 }
 
+#define TEST(t) cmocka_unit_test_teardown(t, ipmmu_test_teardown)
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_teardown(quarantine_blocks_dma, ipmmu_test_teardown),
-        cmocka_unit_test_teardown(passthrough_dma_lands_in_guest, ipmmu_test_teardown),
-        cmocka_unit_test_teardown(fault_outside_p2m_reported, ipmmu_test_teardown),
-        cmocka_unit_test_teardown(p2m_batch_flushes_once, ipmmu_test_teardown),
-        cmocka_unit_test_teardown(stale_tlb_without_flush, ipmmu_test_teardown),
-        cmocka_unit_test_teardown(flush_timeout_crashes_guest, ipmmu_test_teardown),
-        cmocka_unit_test_teardown(destroy_returns_everything, ipmmu_test_teardown),
-        cmocka_unit_test_teardown(context_follows_devices, ipmmu_test_teardown),
-        cmocka_unit_test_teardown(context_exhaustion, ipmmu_test_teardown),
-        cmocka_unit_test_teardown(utlb_conflict_refused, ipmmu_test_teardown),
-        cmocka_unit_test_teardown(hardware_domain_dma, ipmmu_test_teardown),
-        cmocka_unit_test_teardown(gen4_high_context_and_utlb, ipmmu_test_teardown),
+        TEST(quarantine_blocks_dma),
+        TEST(passthrough_dma_lands_in_guest),
+        TEST(fault_outside_p2m_reported),
+        TEST(p2m_batch_flushes_once),
+        TEST(stale_tlb_without_flush),
+        TEST(flush_timeout_crashes_guest),
+        TEST(destroy_returns_everything),
+        TEST(context_follows_devices),
+        TEST(context_exhaustion),
+        TEST(utlb_conflict_refused),
+        TEST(hardware_domain_dma),
+        TEST(gen4_high_context_and_utlb),
     };
 
     return cmocka_run_group_tests_name("ipmmu_domains", tests, NULL, NULL);

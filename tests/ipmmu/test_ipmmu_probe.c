@@ -317,19 +317,21 @@ static void shutdown_undoes_probe(void **state)
     }
 }
 
+#define TEST(t) cmocka_unit_test_teardown(t, ipmmu_test_teardown)
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_teardown(probe_h3_sets_every_ipmmu, ipmmu_test_teardown),
-        cmocka_unit_test_teardown(refuse_h3_es2, ipmmu_test_teardown),
-        cmocka_unit_test_teardown(refuse_m3w_es1, ipmmu_test_teardown),
-        cmocka_unit_test_teardown(refuse_unknown_soc, ipmmu_test_teardown),
-        cmocka_unit_test_teardown(accept_supported_socs, ipmmu_test_teardown),
-        cmocka_unit_test_teardown(deferred_probe_of_caches, ipmmu_test_teardown),
-        cmocka_unit_test_teardown(deferred_probe_root_last, ipmmu_test_teardown),
-        cmocka_unit_test_teardown(gen4_s4_layout, ipmmu_test_teardown),
-        cmocka_unit_test_teardown(spurious_irq_logged_once, ipmmu_test_teardown),
-        cmocka_unit_test_teardown(shutdown_undoes_probe, ipmmu_test_teardown),
+        TEST(probe_h3_sets_every_ipmmu),
+        TEST(refuse_h3_es2),
+        TEST(refuse_m3w_es1),
+        TEST(refuse_unknown_soc),
+        TEST(accept_supported_socs),
+        TEST(deferred_probe_of_caches),
+        TEST(deferred_probe_root_last),
+        TEST(gen4_s4_layout),
+        TEST(spurious_irq_logged_once),
+        TEST(shutdown_undoes_probe),
     };
 
     return cmocka_run_group_tests_name("ipmmu_probe", tests, NULL, NULL);

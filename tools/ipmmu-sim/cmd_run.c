@@ -502,7 +502,6 @@ static bool build_dom0(struct run *r, struct run_world *w, uint64_t mib)
         return run_check(r, false, "dom0: cannot create it with %llu MiB: "
                          "%s", (unsigned long long)mib, errno_name(rc));
     }
-    iommu_hwdom_init(w->dom0);
     rc = domain_build_assign_dt_devices(w->dom0);
     run_show_console(r);
     if ( !run_check(r, rc == 0, "d0 (dom0): %llu MiB direct-mapped, %u "
