@@ -488,6 +488,7 @@ static bool build_dom0(struct run *r, struct run_world *w, uint64_t mib)
 {
     struct dt_device_node *np;
     struct page_info *pg;
+    unsigned int n;
     int rc;
 
     run_step(r, "dom0", "hardware domain");
@@ -504,10 +505,11 @@ static bool build_dom0(struct run *r, struct run_world *w, uint64_t mib)
     }
     rc = domain_build_assign_dt_devices(w->dom0);
     run_show_console(r);
+    n = count_assigned(w->dom0);
     if ( !run_check(r, rc == 0, "d0 (dom0): %llu MiB direct-mapped, %u "
-                    "devices assigned, passthrough devices left in "
-                    "quarantine", (unsigned long long)mib,
-                    count_assigned(w->dom0)) )
+                    "device%s assigned, passthrough devices left in "
+                    "quarantine", (unsigned long long)mib, n,
+                    n == 1 ? "" : "s") )
         return false;
 
     /* One of dom0's devices: DMA into its RAM at IPA == PA. */
