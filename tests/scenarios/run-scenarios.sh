@@ -183,6 +183,24 @@ if command -v dtc >/dev/null && command -v fdtput >/dev/null; then
     fi
 fi
 
+# --- Mainline device trees (when the real-DTB step has built them) ---------
+real=$(dirname "$work")/real-dtbs
+if [[ -d $real ]]; then
+    for t in r8a77951-salvator-xs r8a77961-salvator-xs r8a77965-salvator-xs \
+             r8a779f0-spider r8a779g0-white-hawk; do
+        [[ -f $real/$t.dtb ]] || continue
+        run "real-$t" --dtb "$real/$t.dtb"
+        expect_pass "real-$t"
+    done
+    # M3-W ES1.x: its IPMMU cannot walk stage-2 tables.
+    if [[ -f $real/r8a77960-salvator-xs.dtb ]]; then
+        run real-m3w --dtb "$real/r8a77960-salvator-xs.dtb"
+        expect_rc real-m3w 1
+        expect_clean real-m3w
+        expect_out real-m3w 'M3-W/M3-W\+ cut 0x10 \(PRR 0x5210\)'
+    fi
+fi
+
 echo "ipmmu-sim run scenarios: $passed passed, $failed failed"
 if [[ -n ${TEST_SUMMARY:-} ]]; then
     echo "passed $passed" >>"$TEST_SUMMARY"
