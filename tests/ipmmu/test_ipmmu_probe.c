@@ -156,6 +156,8 @@ static void refuse_h3_es2(void **state)
 static void refuse_m3w_es1(void **state)
 {
     (void)state;
+    refuse_prr(0x5200, "R-Car M3-W/M3-W+ cut 0x00 (PRR 0x5200)",
+               "needs M3-W+ ES3.0");
     refuse_prr(0x5210, "R-Car M3-W/M3-W+ cut 0x10 (PRR 0x5210)",
                "needs M3-W+ ES3.0");
 }

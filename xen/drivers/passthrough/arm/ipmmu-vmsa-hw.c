@@ -76,11 +76,12 @@ static int ipmmu_ctx_wait_flush(unsigned int ctx)
 {
     unsigned int waited;
 
-    for ( waited = 0; waited <= IPMMU_FLUSH_TIMEOUT_US;
-          waited += IPMMU_FLUSH_POLL_US )
+    for ( waited = 0; ; waited += IPMMU_FLUSH_POLL_US )
     {
         if ( !(ipmmu_ctx_read(ipmmu_root, ctx, IMCTR) & IMCTR_FLUSH) )
             return 0;
+        if ( waited >= IPMMU_FLUSH_TIMEOUT_US )
+            break;
         udelay(IPMMU_FLUSH_POLL_US);
     }
 
