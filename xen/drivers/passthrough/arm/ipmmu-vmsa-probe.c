@@ -144,7 +144,7 @@ static int ipmmu_check_soc(void)
 
     if ( !soc )
     {
-        printk(XENLOG_ERR "IPMMU: unknown SoC (PRR %#06x, product %#06x): "
+        printk(XENLOG_ERR "IPMMU: unknown SoC (PRR 0x%04x, product 0x%04x): "
                "no known stage-2 table support\n", prr, PRR_PRODUCT(prr));
         rc = -EOPNOTSUPP;
         goto refuse;
@@ -152,14 +152,14 @@ static int ipmmu_check_soc(void)
 
     if ( PRR_CUT(prr) < soc->min_cut )
     {
-        printk(XENLOG_ERR "IPMMU: %s cut %#04x (PRR %#06x) cannot walk "
+        printk(XENLOG_ERR "IPMMU: %s cut 0x%02x (PRR 0x%04x) cannot walk "
                "stage-2 tables, so it cannot share the P2M (needs %s or "
                "later)\n", soc->name, PRR_CUT(prr), prr, soc->min_rev);
         rc = -EOPNOTSUPP;
         goto refuse;
     }
 
-    printk(XENLOG_INFO "IPMMU: %s (PRR %#06x): stage-2 tables supported\n",
+    printk(XENLOG_INFO "IPMMU: %s (PRR 0x%04x): stage-2 tables supported\n",
            soc->name, prr);
     return 0;
 
