@@ -285,6 +285,26 @@ static void realloc_grows_in_place_into_a_free_neighbour(void **state)
     xfree(c);
 }
 
+static void realloc_grows_backward_into_a_free_previous_block(void **state)
+{
+    unsigned char *a, *b, *c, *n;
+
+    (void)state;
+    a = xmalloc_bytes(256);
+    b = xmalloc_bytes(64);
+    c = xmalloc_bytes(16);
+    assert_true(b > a && c > b);
+    memset(b, 0x57, 64);
+    xfree(a);
+    /* The next block is used, the previous one free: data moves down. */
+    n = _xrealloc(b, 200, 16);
+    assert_ptr_equal(n, a);
+    assert_true(xm_bytes_are(n, 0x57, 64));
+    assert_int_equal(xmem_pool_check(NULL), 0);
+    xfree(n);
+    xfree(c);
+}
+
 static void realloc_moves_when_the_neighbour_is_used(void **state)
 {
     unsigned char *a, *b, *n;
@@ -413,6 +433,7 @@ int main(void)
         XM_TEST(realloc_to_zero_frees),
         XM_TEST(realloc_same_and_smaller_stays_in_place),
         XM_TEST(realloc_grows_in_place_into_a_free_neighbour),
+        XM_TEST(realloc_grows_backward_into_a_free_previous_block),
         XM_TEST(realloc_moves_when_the_neighbour_is_used),
         XM_TEST(realloc_keeps_the_alignment_of_the_block),
         XM_TEST(shrinking_a_page_block_keeps_its_alignment),

@@ -556,12 +556,31 @@ static void *pool_alloc_locked(struct xmem_pool *p, unsigned long size,
     return b ? block_payload(b) : NULL;
 }
 
+/*
+ * Start fetching the headers a free will merge with while the lock is
+ * being taken.  Only a hint: read without the lock, and only in release
+ * builds, where a foreign pointer is not checked before its header is
+ * read anyway.
+ */
+static always_inline void block_prefetch_neighbours(const struct xmem_block *b)
+{
+    unsigned long w = __atomic_load_n(&b->word, __ATOMIC_RELAXED);
+
+    __builtin_prefetch((const char *)b + (w & BW_SIZE_MASK), 1);
+    if ( w & BW_PREV_FREE )
+        __builtin_prefetch(__atomic_load_n(&b->prev_phys, __ATOMIC_RELAXED),
+                           1);
+}
+
 static void pool_free_block(struct xmem_pool *p, void *ptr)
 {
     struct xmem_block *b = block_of(ptr);
     struct xmem_region *gone = NULL;
     const char *why;
 
+#ifdef NDEBUG
+    block_prefetch_neighbours(b);
+#endif
     spin_lock(&p->lock);
     why = pool_bad_pointer(p, ptr);
     if ( unlikely(why) )
@@ -588,16 +607,53 @@ enum realloc_outcome {
     REALLOC_BAD_POINTER,    /* reported: not a live block */
 };
 
+/* Copies under the lock are bounded, to bound the time others wait. */
+#define BACKWARD_COPY_MAX   4096
+
 /*
- * Serve a realloc of a TLSF block in place when possible: a shrink trims
- * the tail, a growth absorbs a free next block.  *align comes back as the
+ * Grow used block b (bsize bytes) into its free previous block, and its
+ * free next block too if need be: one block starting at the previous one,
+ * data moved down.  Returns the new block, or NULL (nothing changed) when
+ * that is not enough or would break the alignment.  Lock held.
+ */
+static struct xmem_block *block_grow_backward(struct xmem_pool *p,
+                                              struct xmem_block *b,
+                                              unsigned long need,
+                                              unsigned long align,
+                                              unsigned long keep)
+{
+    struct xmem_block *prev = b->prev_phys, *next = block_next(b);
+    unsigned long bsize = block_size(b), psize = block_size(prev);
+    unsigned long nsize = block_is_free(next) ? block_size(next) : 0;
+
+    if ( keep > BACKWARD_COPY_MAX || psize + bsize + nsize < need ||
+         ((unsigned long)block_payload(prev) & (align - 1)) )
+        return NULL;
+    list_remove(p, prev);
+    if ( nsize )
+        list_remove(p, next);
+    block_set_size(prev, psize + bsize + nsize);
+    block_mark_used(prev);
+    p->used_bytes += psize + nsize;
+    memmove(block_payload(prev), block_payload(b), keep);
+    return prev;
+}
+
+/*
+ * Serve a realloc of a TLSF block without a new allocation when possible:
+ * a shrink trims the tail; a growth absorbs a free next block, or else a
+ * free previous block (data moved down).  Returns the block's payload
+ * then, or NULL with *outcome saying why not.  *align comes back as the
  * alignment the block must keep, *cur as its usable size; *checked says
  * whether the failure-injection hook was consulted (once per growth).
+ * A growth keeps up to 'roomy' bytes (block size) when they are there;
+ * roomy == 0 forbids growing in place.
  */
-static enum realloc_outcome
-pool_realloc_in_place(struct xmem_pool *p, void *ptr, unsigned long size,
-                      unsigned long *align, unsigned long *cur, bool *checked,
-                      bool may_grow)
+static void *pool_realloc_in_place(struct xmem_pool *p, void *ptr,
+                                   unsigned long size, unsigned long *align,
+                                   unsigned long *cur, bool *checked,
+                                   unsigned long roomy,
+                                   enum realloc_outcome *outcome)
 {
     struct xmem_block *b = block_of(ptr), *next;
     unsigned long need = size < BLOCK_LIMIT ? block_need(size) : ~0UL;
@@ -610,39 +666,49 @@ pool_realloc_in_place(struct xmem_pool *p, void *ptr, unsigned long size,
     {
         spin_unlock(&p->lock);
         report_bad_free(p, ptr, why);
-        return REALLOC_BAD_POINTER;
+        *outcome = REALLOC_BAD_POINTER;
+        return NULL;
     }
     bsize = block_size(b);
     *cur = bsize - BLOCK_HDR;
     if ( block_align(b) > *align )
         *align = block_align(b);
+    *outcome = REALLOC_MOVE;
     if ( (unsigned long)ptr & (*align - 1) )
-        goto move;
+        goto out;
     if ( need > bsize )
     {
         *checked = true;
         if ( alloc_fail_check() )
         {
-            spin_unlock(&p->lock);
-            return REALLOC_FAILED;
+            *outcome = REALLOC_FAILED;
+            goto out;
         }
+        if ( !roomy )
+            goto out;
         next = block_next(b);
         nsize = block_size(next);
-        if ( !may_grow || !block_is_free(next) || bsize + nsize < need )
-            goto move;
-        list_remove(p, next);
-        block_set_size(b, bsize + nsize);
-        block_mark_used(b);
-        p->used_bytes += nsize;
+        if ( block_is_free(next) && bsize + nsize >= need )
+        {
+            list_remove(p, next);
+            block_set_size(b, bsize + nsize);
+            block_mark_used(b);
+            p->used_bytes += nsize;
+        }
+        else if ( block_prev_is_free(b) &&
+                  (next = block_grow_backward(p, b, need, *align,
+                                              min(*cur, size))) )
+            b = next;
+        else
+            goto out;
+        need = min(block_size(b), max(need, roomy));
     }
     block_trim(p, b, need);
     block_set_align(b, *align);
+    *outcome = REALLOC_DONE;
+ out:
     spin_unlock(&p->lock);
-    return REALLOC_DONE;
-
- move:
-    spin_unlock(&p->lock);
-    return REALLOC_MOVE;
+    return *outcome == REALLOC_DONE ? block_payload(b) : NULL;
 }
 
 /* ---- The global heap ------------------------------------------------- */
@@ -842,11 +908,27 @@ static void *page_block_realloc(void *ptr, struct page_info *pg,
     return realloc_by_moving(ptr, cur, size, align);
 }
 
+/*
+ * A block grown by realloc is likely to grow again (flex arrays gaining an
+ * element at a time): growth leaves it a quarter more, up to 4 KiB, so the
+ * next few growths are served in place without a copy.  Shrinks give the
+ * tail back.
+ */
+#define GROWTH_HEADROOM_MAX 4096UL
+
+static unsigned long growth_headroom(unsigned long size)
+{
+    return size >= BLOCK_LIMIT ? 0 :
+           ROUNDUP(min(size / 4, GROWTH_HEADROOM_MAX), MEM_ALIGN);
+}
+
 void *_xrealloc(void *ptr, unsigned long size, unsigned long align)
 {
     struct page_info *pg;
-    unsigned long cur = 0;
+    enum realloc_outcome outcome;
+    unsigned long cur = 0, room, roomy;
     bool checked = false;
+    void *q;
 
     if ( !ptr || ptr == ZERO_BLOCK_PTR )
         return _xmalloc(size, align);
@@ -862,19 +944,25 @@ void *_xrealloc(void *ptr, unsigned long size, unsigned long align)
     if ( pg )
         return page_block_realloc(ptr, pg, size, align);
 
-    switch ( pool_realloc_in_place(&xmalloc_pool, ptr, size, &align, &cur,
-                                   &checked, fits_tlsf(size, align)) )
+    room = size + growth_headroom(size);
+    if ( fits_tlsf(room, align) )
+        roomy = block_need(room);
+    else
     {
-    case REALLOC_DONE:
-        return ptr;
-    case REALLOC_MOVE:
-        break;
-    default:
-        return NULL;
+        room = size;
+        roomy = fits_tlsf(size, align) ? block_need(size) : 0;
     }
+    q = pool_realloc_in_place(&xmalloc_pool, ptr, size, &align, &cur,
+                              &checked, roomy, &outcome);
+    if ( outcome == REALLOC_DONE )
+        return q;
+    if ( outcome != REALLOC_MOVE )
+        return NULL;
     if ( !checked && alloc_fail_check() )
         return NULL;
-    return realloc_by_moving(ptr, cur, size, align);
+    /* A growth that moves takes its headroom along. */
+    q = realloc_by_moving(ptr, cur, size > cur ? room : size, align);
+    return q;
 }
 
 unsigned long xmalloc_used_bytes(void)
