@@ -3,6 +3,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <cmocka.h>
 
 #include <xen/alloc_fail.h>
@@ -266,19 +267,45 @@ static void realloc_same_and_smaller_stays_in_place(void **state)
     xfree(fence);
 }
 
+/*
+ * Three blocks of 'size' bytes, each right after the other in memory
+ * (block size: size + the 16-byte header).  Non-adjacent attempts are
+ * held until a triple is found, then freed.
+ */
+static void adjacent_triple(unsigned long size, unsigned char **a,
+                            unsigned char **b, unsigned char **c)
+{
+    unsigned char *held[3 * 32];
+    unsigned long step = ROUNDUP(size, 16) + 16;
+    unsigned int n = 0;
+
+    for ( ; ; )
+    {
+        *a = xmalloc_bytes(size);
+        *b = xmalloc_bytes(size);
+        *c = xmalloc_bytes(size);
+        if ( *b == *a + step && *c == *b + step )
+            break;
+        assert_true(n + 3 <= ARRAY_SIZE(held));
+        held[n++] = *a;
+        held[n++] = *b;
+        held[n++] = *c;
+    }
+    while ( n )
+        xfree(held[--n]);
+}
+
 static void realloc_grows_in_place_into_a_free_neighbour(void **state)
 {
     unsigned char *a, *b, *c;
 
     (void)state;
-    a = xmalloc_bytes(64);
-    b = xmalloc_bytes(512);
-    c = xmalloc_bytes(16);
-    assert_true(b > a && c > b);
+    /* Sizes above the quick lists' range, so b is merged when freed. */
+    adjacent_triple(520, &a, &b, &c);
     memset(a, 0x42, 64);
     xfree(b);
     /* a's next physical block is now free: growth keeps the pointer. */
-    assert_ptr_equal(_xrealloc(a, 400, 16), a);
+    assert_ptr_equal(_xrealloc(a, 1000, 16), a);
     assert_true(xm_bytes_are(a, 0x42, 64));
     assert_int_equal(xmem_pool_check(NULL), 0);
     xfree(a);
@@ -290,15 +317,14 @@ static void realloc_grows_backward_into_a_free_previous_block(void **state)
     unsigned char *a, *b, *c, *n;
 
     (void)state;
-    a = xmalloc_bytes(256);
-    b = xmalloc_bytes(64);
-    c = xmalloc_bytes(16);
-    assert_true(b > a && c > b);
+    /* Large enough not to be parked on a quick list when freed. */
+    adjacent_triple(520, &a, &b, &c);
     memset(b, 0x57, 64);
     xfree(a);
     /* The next block is used, the previous one free: data moves down. */
-    n = _xrealloc(b, 200, 16);
-    assert_ptr_equal(n, a);
+    n = _xrealloc(b, 1000, 16);
+    /* a merged with any free block before it when freed: n is its start. */
+    assert_true(n <= a);
     assert_true(xm_bytes_are(n, 0x57, 64));
     assert_int_equal(xmem_pool_check(NULL), 0);
     xfree(n);
@@ -373,17 +399,21 @@ static void shrinking_a_page_block_keeps_its_alignment(void **state)
 
 static void realloc_to_a_stronger_alignment_moves(void **state)
 {
-    unsigned char *p, *q;
-    unsigned int tries;
+    unsigned char *p, *q, *held[64];
+    unsigned int n = 0;
 
     (void)state;
-    for ( tries = 0; tries < 64; tries++ )
+    /* Keep the blocks that happen to be 256-aligned until one is not. */
+    for ( ; ; )
     {
         p = xmalloc_bytes(100);
         if ( !IS_ALIGNED((unsigned long)p, 256) )
             break;
-        xfree(p);
+        assert_true(n < ARRAY_SIZE(held));
+        held[n++] = p;
     }
+    while ( n )
+        xfree(held[--n]);
     memset(p, 0x66, 100);
     q = _xrealloc(p, 100, 256);
     assert_non_null(q);
@@ -441,6 +471,6 @@ int main(void)
         XM_TEST(realloc_across_the_page_block_threshold),
     };
 
-    console_set_echo(false);
+    console_set_echo(getenv("XM_ECHO") != NULL);
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
