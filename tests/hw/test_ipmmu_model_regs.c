@@ -357,6 +357,14 @@ static void flush_delay_is_configurable(void **state)
     assert_int_equal(tl_rd(t->root, r), IPMMU_IMCTR_FLUSH);
     t->now += 1;
     assert_int_equal(tl_rd(t->root, r), 0);
+    /* A second FLUSH while one is pending restarts the delay. */
+    tl_wr(t->root, r, IPMMU_IMCTR_FLUSH);
+    t->now += 40000;
+    tl_wr(t->root, r, IPMMU_IMCTR_FLUSH);
+    t->now += 10000;
+    assert_int_equal(tl_rd(t->root, r), IPMMU_IMCTR_FLUSH);
+    t->now += 40000;
+    assert_int_equal(tl_rd(t->root, r), 0);
     tl_destroy(t);
 }
 
