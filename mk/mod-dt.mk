@@ -37,7 +37,8 @@ $(DT_TEST_BLOBS): $(DT_TEST_DTBS) mk/mod-dt.mk
 	   echo '    { 0 }'; \
 	   echo '};'; } >$@.tmp && mv $@.tmp $@
 
-GEN_SRCS_DT_TESTS := tests/dt/dt_test_util.c $(DT_TEST_BLOBS)
+GEN_SRCS_DT_TESTS := tests/dt/dt_test_util.c tests/dt/dt_walk.c $(DT_TEST_BLOBS)
 
-TESTS += test_dt
+TESTS += test_dt test_dt_bad
 test_dt_SRCS := tests/dt/test_dt.c $(GEN_SRCS_DT_TESTS)
+test_dt_bad_SRCS := tests/dt/test_dt_bad.c $(GEN_SRCS_DT_TESTS)

@@ -125,6 +125,13 @@ static void dt_report_structure_error(const void *fdt, int err)
         if ( prop != -FDT_ERR_NOTFOUND )
             goto located;
     }
+    if ( node >= 0 && depth < 0 )
+    {
+        /* The root closed cleanly: the damage is in what follows it. */
+        dt_err("/", "malformed structure block after the root node (%s)",
+               fdt_strerror(err));
+        return;
+    }
  located:
     if ( last >= 0 )
     {
@@ -231,8 +238,8 @@ static int dt_plan_phandle(struct dt_node_plan *plan, const char *pname,
     if ( plan->phandle && plan->phandle != handle )
     {
         dt_node_err(plan->parent, plan->name, plan->name_len,
-                    "phandle 0x%x and linux,phandle 0x%x disagree",
-                    plan->phandle, handle);
+                    "%s 0x%x disagrees with the node's other phandle 0x%x",
+                    pname, handle, plan->phandle);
         return -EINVAL;
     }
     plan->phandle = handle;
