@@ -82,7 +82,7 @@ static void walk_node(struct dt_device_node *root, struct dt_device_node *np,
     };
     const struct dt_property *pp;
     const char *s;
-    uint32_t u32;
+    uint32_t u32, len;
     uint64_t u64, addr, size;
     unsigned int i, n;
     int rc;
@@ -101,13 +101,14 @@ static void walk_node(struct dt_device_node *root, struct dt_device_node *np,
     dt_for_each_property_node(np, pp)
     {
         st->props++;
-        if ( !pp->value || dt_find_property(np, pp->name, NULL) == NULL )
+        /* With duplicate names, lookups see the first of them. */
+        if ( !pp->value || dt_find_property(np, pp->name, &len) == NULL )
             violation(st, "a listed property is not found");
         (void)dt_property_read_u32(np, pp->name, &u32);
         (void)dt_property_read_u64(np, pp->name, &u64);
         rc = dt_property_read_string(np, pp->name, &s);
         check_console(st, rc);
-        if ( rc == 0 && strlen(s) >= pp->length )
+        if ( rc == 0 && strlen(s) >= len )
             violation(st, "a string longer than its property");
         walk_phandle_list(np, pp->name, "#iommu-cells", st);
     }

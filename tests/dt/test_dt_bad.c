@@ -153,6 +153,18 @@ static void unsupported_versions_are_refused(void **state)
                    "header: unsupported version 17 (last compatible 18) "
                    "(FDT_ERR_BADVERSION)");
     free(fdt);
+
+    /*
+     * Found by fuzz_dt: a version-15 blob whose root is not named by a
+     * path crashed libfdt 1.6.1's fdt_check_full().
+     */
+    fdt = basic_copy(&size);
+    fdt_set_version(fdt, 15);
+    fdt_set_last_comp_version(fdt, 4);
+    expect_refused(fdt, size, -EINVAL,
+                   "[ERR] device-tree: header: version 15 is older than 16, "
+                   "not supported\n");
+    free(fdt);
 }
 
 /* Every prefix of the blob: never read past the end, one line each. */

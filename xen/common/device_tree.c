@@ -175,6 +175,17 @@ static int dt_check_blob(const void *fdt, size_t size)
                    fdt_totalsize(fdt), fdt_strerror(err));
         return -EINVAL;
     }
+    /*
+     * Before version 16 node names are paths; libfdt 1.6.1's
+     * fdt_check_full() dereferences a NULL name on such blobs.  dtc has
+     * written version 17 since 2007.
+     */
+    if ( fdt_version(fdt) < 16 )
+    {
+        dt_err("header", "version %u is older than 16, not supported",
+               fdt_version(fdt));
+        return -EINVAL;
+    }
     if ( fdt_totalsize(fdt) > size )
     {
         dt_err("header", "totalsize %u is larger than the %zu bytes given: "
