@@ -20,6 +20,8 @@
 #define MAX_OWNERS 256
 
 struct ram_bank {
+    bool heap;                   /* the Xen heap zone, not board RAM */
+    bool is_default;             /* declared for tests without a board */
     uint64_t base_mfn, nr_pages;
     struct page_info *frames;
     unsigned long *free_map;     /* bit set: page free */
@@ -45,7 +47,38 @@ struct phys_mem *hosted_phys_mem(void)
     return ram_pm;
 }
 
-static int add_bank_locked(uint64_t base, uint64_t size)
+static void drop_bank_locked(unsigned int i)
+{
+    struct ram_bank *b = &banks[i];
+
+    phys_mem_remove_bank(hosted_phys_mem(), b->base_mfn << PAGE_SHIFT);
+    munmap(b->frames, b->nr_pages * sizeof(struct page_info));
+    free(b->free_map);
+    if ( !b->heap )
+    {
+        pages_total -= b->nr_pages;
+        pages_free -= b->nr_pages;
+    }
+    banks[i] = banks[--nr_banks];
+}
+
+/* A default bank nobody uses gives way to the board's real banks. */
+static void drop_idle_default_bank_locked(void)
+{
+    unsigned int i;
+
+    for ( i = 0; i < nr_banks; i++ )
+        if ( banks[i].is_default &&
+             find_first_zero_bit(banks[i].free_map,
+                                 banks[i].nr_pages) >= banks[i].nr_pages )
+        {
+            drop_bank_locked(i);
+            return;
+        }
+}
+
+static int add_bank_locked(uint64_t base, uint64_t size, bool heap,
+                           bool is_default)
 {
     struct ram_bank *b;
     const char *why;
@@ -60,6 +93,8 @@ static int add_bank_locked(uint64_t base, uint64_t size)
         return -1;
     }
     b = &banks[nr_banks];
+    b->heap = heap;
+    b->is_default = is_default;
     b->base_mfn = base >> PAGE_SHIFT;
     b->nr_pages = size >> PAGE_SHIFT;
     b->frames = mmap(NULL, b->nr_pages * sizeof(struct page_info),
@@ -71,8 +106,11 @@ static int add_bank_locked(uint64_t base, uint64_t size)
     for ( i = 0; i < b->nr_pages; i++ )
         __set_bit(i, b->free_map);
     b->cursor = 0;
-    pages_total += b->nr_pages;
-    pages_free += b->nr_pages;
+    if ( !heap )
+    {
+        pages_total += b->nr_pages;
+        pages_free += b->nr_pages;
+    }
     nr_banks++;
     return 0;
 }
@@ -82,7 +120,8 @@ int hosted_ram_add_bank(uint64_t base, uint64_t size)
     int rc;
 
     pthread_mutex_lock(&ram_lock);
-    rc = add_bank_locked(base, size);
+    drop_idle_default_bank_locked();
+    rc = add_bank_locked(base, size, false, false);
     pthread_mutex_unlock(&ram_lock);
     return rc;
 }
@@ -92,23 +131,35 @@ void hosted_ram_reset(void)
     unsigned int i;
 
     pthread_mutex_lock(&ram_lock);
-    for ( i = 0; i < nr_banks; i++ )
-    {
-        munmap(banks[i].frames, banks[i].nr_pages * sizeof(struct page_info));
-        free(banks[i].free_map);
-    }
-    nr_banks = 0;
-    pages_total = pages_free = pages_xenheap = 0;
+    if ( pages_free != pages_total )
+        printk(XENLOG_ERR "ram: reset with %lu pages still allocated\n",
+               pages_total - pages_free);
+    for ( i = nr_banks; i-- > 0; )
+        if ( !banks[i].heap )
+            drop_bank_locked(i);
     memset(owners, 0, sizeof(owners));
-    phys_mem_destroy(ram_pm);
-    ram_pm = NULL;
     pthread_mutex_unlock(&ram_lock);
 }
 
-static void ensure_default_bank(void)
+static bool zone_has_bank(bool heap)
 {
-    if ( !nr_banks )
-        add_bank_locked(HOSTED_RAM_DEFAULT_BASE, HOSTED_RAM_DEFAULT_SIZE);
+    unsigned int i;
+
+    for ( i = 0; i < nr_banks; i++ )
+        if ( banks[i].heap == heap )
+            return true;
+    return false;
+}
+
+static void ensure_zone(bool heap)
+{
+    if ( zone_has_bank(heap) )
+        return;
+    if ( heap )
+        add_bank_locked(HOSTED_HEAP_BASE, HOSTED_HEAP_SIZE, true, false);
+    else
+        add_bank_locked(HOSTED_RAM_DEFAULT_BASE, HOSTED_RAM_DEFAULT_SIZE,
+                        false, true);
 }
 
 static struct owner_count *owner_slot(const struct domain *d, bool create)
@@ -139,17 +190,19 @@ static bool run_is_free(const struct ram_bank *b, uint64_t first,
     return true;
 }
 
-static struct page_info *take_run(unsigned int order)
+static struct page_info *take_run(unsigned int order, bool heap)
 {
     uint64_t count = 1ULL << order;
     unsigned int bi;
 
-    ensure_default_bank();
+    ensure_zone(heap);
     for ( bi = 0; bi < nr_banks; bi++ )
     {
         struct ram_bank *b = &banks[bi];
         uint64_t align = count, start, pass, i;
 
+        if ( b->heap != heap )
+            continue;
         /* Align on machine frame numbers, not on bank offsets. */
         for ( pass = 0; pass < 2; pass++ )
         {
@@ -176,7 +229,8 @@ static struct page_info *take_run(unsigned int order)
                 b->frames[start].count_info |= PGC_head;
                 b->frames[start].order = order;
                 b->cursor = start + count;
-                pages_free -= count;
+                if ( !heap )
+                    pages_free -= count;
                 return &b->frames[start];
             }
         }
@@ -224,7 +278,8 @@ static bool put_run(struct page_info *pg, unsigned int order)
         b->frames[idx + i].owner = NULL;
         __set_bit(idx + i, b->free_map);
     }
-    pages_free += count;
+    if ( !b->heap )
+        pages_free += count;
     return true;
 }
 
@@ -236,7 +291,7 @@ void *alloc_xenheap_pages(unsigned int order, unsigned int memflags)
     if ( alloc_fail_check() )
         return NULL;
     pthread_mutex_lock(&ram_lock);
-    pg = take_run(order);
+    pg = take_run(order, true);
     if ( pg )
     {
         pg->count_info |= PGC_xen_heap;
@@ -271,7 +326,7 @@ struct page_info *alloc_domheap_pages(struct domain *d, unsigned int order,
         d = NULL;
     pthread_mutex_lock(&ram_lock);
     oc = owner_slot(d, true);
-    pg = oc ? take_run(order) : NULL;
+    pg = oc ? take_run(order, false) : NULL;
     if ( pg )
     {
         pg->owner = d;

@@ -86,6 +86,21 @@ int phys_mem_add_bank(struct phys_mem *pm, uint64_t base, uint64_t size,
     return 0;
 }
 
+int phys_mem_remove_bank(struct phys_mem *pm, uint64_t base)
+{
+    unsigned int i;
+
+    for ( i = 0; i < pm->nr_banks; i++ )
+        if ( pm->banks[i].pub.base == base )
+        {
+            munmap(pm->banks[i].pub.host, pm->banks[i].pub.size);
+            free(pm->banks[i].touched);
+            pm->banks[i] = pm->banks[--pm->nr_banks];
+            return 0;
+        }
+    return -1;
+}
+
 unsigned int phys_mem_nr_banks(const struct phys_mem *pm)
 {
     return pm->nr_banks;

@@ -32,6 +32,9 @@ void phys_mem_destroy(struct phys_mem *pm);
 int phys_mem_add_bank(struct phys_mem *pm, uint64_t base, uint64_t size,
                       const char **why);
 
+/* Forget the bank based at 'base' (its contents are lost); 0 or -1. */
+int phys_mem_remove_bank(struct phys_mem *pm, uint64_t base);
+
 unsigned int phys_mem_nr_banks(const struct phys_mem *pm);
 const struct phys_mem_bank *phys_mem_bank(const struct phys_mem *pm,
                                           unsigned int i);

@@ -20,3 +20,33 @@ $(BUILD)/boards/%.dtb: boards/%.dts
 $(BOARD_BLOBS): $(BOARD_DTBS) boards/dtb2c.sh
 	@mkdir -p $(@D)
 	boards/dtb2c.sh $@ $(BOARD_DTBS)
+
+# --- Unit tests of the boards (embedded blobs, our dt code) ----------------
+TESTS += test_boards
+test_boards_SRCS := tests/boards/test_boards.c
+
+# --- ipmmu-sim -------------------------------------------------------------
+TOOLS += ipmmu-sim
+ipmmu-sim_SRCS := tools/ipmmu-sim/main.c tools/ipmmu-sim/cmd_dt.c \
+                  tools/ipmmu-sim/cmd_boards.c tools/ipmmu-sim/dt_report.c
+
+# Scenario tests of the asan build of the tool: every board, corrupted
+# blobs, exit codes, text and JSON.
+TEST_STEPS += test-ipmmu-sim-dt
+test-ipmmu-sim-dt: $(BUILD)/asan/bin/ipmmu-sim $(BOARD_DTBS)
+	@tests/boards/ipmmu-sim-dt.sh $(BUILD)/asan/bin/ipmmu-sim $(BUILD)
+
+# --- Real device trees (linux-source-6.12) ---------------------------------
+# test_real_dtbs with no argument checks the built-in boards (a unit test,
+# also under qemu-aarch64); given a directory it checks every DTB in it.
+TESTS += test_real_dtbs
+test_real_dtbs_SRCS := tests/real-dtbs/test_real_dtbs.c
+
+TEST_STEPS += test-real-dtbs
+test-real-dtbs: $(BUILD)/asan/bin/test_real_dtbs
+	@scripts/real-dtbs.sh $(BUILD)
+	@tests/real-dtbs/run.sh $(BUILD)/asan/bin/test_real_dtbs $(BUILD)/real-dtbs
+
+# --- Benchmark -------------------------------------------------------------
+BENCHES += bench_dt
+bench_dt_SRCS := bench/dt/bench_dt.c bench/common/bench_report.c

@@ -8,3 +8,9 @@ test_xmalloc_SRCS := tests/xmalloc/test_xmalloc.c
 BENCHES += bench_xmalloc
 bench_xmalloc_SRCS := bench/xmalloc/bench_xmalloc.c bench/xmalloc/trace.c \
                       bench/xmalloc/backend.c bench/common/bench_report.c
+
+TESTS += test_xmalloc_pool
+test_xmalloc_pool_SRCS := tests/xmalloc/test_xmalloc_pool.c
+
+TESTS += test_xmalloc_stress
+test_xmalloc_stress_SRCS := tests/xmalloc/test_xmalloc_stress.c

@@ -5,18 +5,15 @@
 
 #include <xen/mm.h>
 #include <xen/xmalloc.h>
-#include "hosted/ram.h"
 
 #include "bench/xmalloc/backend.h"
 
-/* RAM for the hypervisor heap: the largest trace keeps ~1 GiB live. */
-#define BENCH_RAM_BASE  HOSTED_RAM_DEFAULT_BASE
-#define BENCH_RAM_SIZE  (16ULL << 30)
-
+/*
+ * The Xen heap zone of the hosted RAM (HOSTED_HEAP_SIZE, 16 GiB, lazily
+ * backed) holds the largest trace (~1 GiB live).
+ */
 static void xmalloc_setup(void)
 {
-    if ( hosted_ram_add_bank(BENCH_RAM_BASE, BENCH_RAM_SIZE) )
-        abort();
     /* Like glibc below: freed regions stay with the heap. */
     xmem_pool_set_retain(NULL, ~0UL);
 }

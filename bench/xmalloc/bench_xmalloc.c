@@ -15,7 +15,10 @@
  * inside the timing.  T2 latency: one more warm replay timing every op.
  *
  * Environment: BENCH_XMALLOC_QUICK=1 divides the op counts by 10 (smoke
- * runs); BENCH_XMALLOC_CHILD is internal (the preloaded re-execution).
+ * runs); BENCH_XMALLOC_WARM_ONLY=1 measures only xmalloc and glibc warm
+ * (while tuning), BENCH_XMALLOC_CASE=N only case N (0 = T1 .. 4 = T2 live
+ * 100000); BENCH_XMALLOC_CHILD is internal (the preloaded
+ * re-execution).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -191,11 +194,13 @@ static bool measure_cold_all(const struct bench_backend *be,
 static bool measure_warm_all(const struct bench_backend *be,
                              struct result *res)
 {
+    const char *only = getenv("BENCH_XMALLOC_CASE");
     unsigned int c;
 
     be->setup();
     for ( c = 0; c < NR_CASES; c++ )
-        if ( !measure_warm(be, &res[c], &traces[c], is_latency_case(c)) )
+        if ( (!only || (unsigned int)atoi(only) == c) &&
+             !measure_warm(be, &res[c], &traces[c], is_latency_case(c)) )
             return false;
     return true;
 }
@@ -416,6 +421,15 @@ int main(int argc, char **argv)
     printf("xmalloc benchmark: TLSF heap vs the C library's allocators, "
            "same seeded traces\n");
     fflush(stdout);
+    if ( getenv("BENCH_XMALLOC_WARM_ONLY") )
+    {
+        if ( !measure_warm_all(&backend_xmalloc, results[B_XMALLOC]) ||
+             !measure_warm_all(&backend_libc, results[B_GLIBC]) )
+            return 1;
+        speed_table(NULL, true);
+        latency_table(NULL);
+        return 0;
+    }
     if ( !measure_cold_all(&backend_xmalloc, results[B_XMALLOC]) ||
          !measure_cold_all(&backend_libc, results[B_GLIBC]) ||
          !measure_warm_all(&backend_xmalloc, results[B_XMALLOC]) ||

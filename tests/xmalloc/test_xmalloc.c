@@ -334,6 +334,23 @@ static void realloc_keeps_the_alignment_of_the_block(void **state)
     assert_int_equal(xmem_pool_check(NULL), 0);
 }
 
+static void shrinking_a_page_block_keeps_its_alignment(void **state)
+{
+    unsigned char *p, *q;
+
+    (void)state;
+    p = _xmalloc(300 * 1024, PAGE_SIZE);
+    assert_non_null(p);
+    memset(p, 0x2e, 300 * 1024);
+    /* Small enough to move into the TLSF heap, asked with 16. */
+    q = _xrealloc(p, 100, 16);
+    assert_non_null(q);
+    assert_ptr_not_equal(q, p);
+    assert_true(IS_ALIGNED((unsigned long)q, PAGE_SIZE));
+    assert_true(xm_bytes_are(q, 0x2e, 100));
+    xfree(q);
+}
+
 static void realloc_to_a_stronger_alignment_moves(void **state)
 {
     unsigned char *p, *q;
@@ -398,6 +415,7 @@ int main(void)
         XM_TEST(realloc_grows_in_place_into_a_free_neighbour),
         XM_TEST(realloc_moves_when_the_neighbour_is_used),
         XM_TEST(realloc_keeps_the_alignment_of_the_block),
+        XM_TEST(shrinking_a_page_block_keeps_its_alignment),
         XM_TEST(realloc_to_a_stronger_alignment_moves),
         XM_TEST(realloc_across_the_page_block_threshold),
     };

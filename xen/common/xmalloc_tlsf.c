@@ -652,8 +652,12 @@ pool_realloc_in_place(struct xmem_pool *p, void *ptr, unsigned long size,
 #define GLOBAL_REGION_BYTES (PAGE_SIZE << GLOBAL_REGION_ORDER)
 /* Requests whose block would exceed this are whole xenheap pages. */
 #define PAGE_BLOCK_MIN      (GLOBAL_REGION_BYTES / 8)
-/* Marks the head page of a whole-page block (page_info.type_info). */
-#define PAGE_BLOCK_MARK     0x584d4c42U
+/*
+ * Marks the head page of a whole-page block (page_info.type_info); the low
+ * bits keep log2 of the alignment asked, for a later move to keep it.
+ */
+#define PAGE_BLOCK_MARK     0x584d4c00U
+#define PAGE_BLOCK_MARK_MASK 0xffffff00U
 #define PAGE_BLOCK_MAX_ORDER 30
 
 static void *global_get_mem(unsigned long bytes)
@@ -688,7 +692,7 @@ static unsigned int order_of_bytes(unsigned long bytes)
     return order;
 }
 
-static void *page_block_alloc(unsigned long size)
+static void *page_block_alloc(unsigned long size, unsigned long align)
 {
     unsigned int order;
     struct page_info *pg;
@@ -701,7 +705,7 @@ static void *page_block_alloc(unsigned long size)
     if ( !p )
         return NULL;
     pg = virt_to_page(p);
-    pg->type_info = PAGE_BLOCK_MARK;
+    pg->type_info = PAGE_BLOCK_MARK | (flsl(align) - 1);
     __atomic_fetch_add(&page_block_bytes, PAGE_SIZE << order,
                        __ATOMIC_RELAXED);
     __atomic_fetch_add(&page_block_count, 1, __ATOMIC_RELAXED);
@@ -716,7 +720,7 @@ static struct page_info *page_block_of(const void *p)
     if ( (unsigned long)p & (PAGE_SIZE - 1) )
         return NULL;
     pg = virt_to_page(p);
-    if ( !pg || pg->type_info != PAGE_BLOCK_MARK ||
+    if ( !pg || (pg->type_info & PAGE_BLOCK_MARK_MASK) != PAGE_BLOCK_MARK ||
          (pg->count_info & (PGC_xen_heap | PGC_head)) !=
          (PGC_xen_heap | PGC_head) )
         return NULL;
@@ -757,7 +761,7 @@ static void *xmalloc_nocheck(unsigned long size, unsigned long align)
 {
     if ( fits_tlsf(size, align) )
         return pool_alloc_locked(&xmalloc_pool, size, align);
-    return page_block_alloc(size);
+    return page_block_alloc(size, align);
 }
 
 static bool bad_align(const char *fn, unsigned long align)
@@ -820,8 +824,11 @@ static void *page_block_realloc(void *ptr, struct page_info *pg,
                                 unsigned long size, unsigned long align)
 {
     unsigned long cur = PAGE_SIZE << pg->order;
+    unsigned long kept = 1UL << (pg->type_info & ~PAGE_BLOCK_MARK_MASK);
     void *q;
 
+    if ( kept > align )
+        align = kept;
     if ( size <= cur )
     {
         if ( size > cur / 2 )

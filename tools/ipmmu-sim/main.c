@@ -1,0 +1,115 @@
+/*
+ * ipmmu-sim: the simulator's command line.  A table of subcommands; each
+ * lives in its own cmd_*.c file, so a new command is one entry here.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "tools/ipmmu-sim/ipmmu_sim.h"
+
+static const struct sim_command commands[] = {
+    { "dt", "show the IPMMUs and their masters in a device tree",
+      cmd_dt_usage, cmd_dt },
+    { "boards", "list the built-in boards", cmd_boards_usage, cmd_boards },
+};
+
+#define NR_COMMANDS (sizeof(commands) / sizeof(commands[0]))
+
+void sim_error(const char *fmt, ...)
+{
+    va_list args;
+
+    fputs("ipmmu-sim: ", stderr);
+    va_start(args, fmt);
+    vfprintf(stderr, fmt, args);
+    va_end(args);
+    fputc('\n', stderr);
+}
+
+void json_string(FILE *out, const char *s)
+{
+    const unsigned char *p = (const unsigned char *)s;
+
+    fputc('"', out);
+    for ( ; *p; p++ )
+    {
+        if ( *p == '"' || *p == '\\' )
+            fprintf(out, "\\%c", *p);
+        else if ( *p < 0x20 || *p >= 0x7f )
+            fprintf(out, "\\u%04x", *p);
+        else
+            fputc(*p, out);
+    }
+    fputc('"', out);
+}
+
+static void print_help(FILE *out)
+{
+    unsigned int i;
+
+    fputs("usage: ipmmu-sim COMMAND [ARGS...]\n"
+          "       ipmmu-sim help COMMAND\n"
+          "\n"
+          "Runs the Renesas IPMMU-VMSA hypervisor code against a simulated\n"
+          "R-Car SoC built from a device tree.\n"
+          "\n"
+          "commands:\n", out);
+    for ( i = 0; i < NR_COMMANDS; i++ )
+        fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].summary);
+    fputs("\n"
+          "exit status: 0 success, 1 the run failed, 2 bad usage or bad\n"
+          "input (one line on stderr says what and where)\n", out);
+}
+
+static const struct sim_command *find_command(const char *name)
+{
+    unsigned int i;
+
+    for ( i = 0; i < NR_COMMANDS; i++ )
+        if ( strcmp(commands[i].name, name) == 0 )
+            return &commands[i];
+    return NULL;
+}
+
+int main(int argc, char **argv)
+{
+    const struct sim_command *cmd;
+
+    if ( argc < 2 )
+    {
+        print_help(stderr);
+        return SIM_EXIT_INVALID;
+    }
+    if ( strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+         (strcmp(argv[1], "help") == 0 && argc == 2) )
+    {
+        print_help(stdout);
+        return SIM_EXIT_OK;
+    }
+    if ( strcmp(argv[1], "help") == 0 )
+    {
+        cmd = find_command(argv[2]);
+        if ( cmd == NULL )
+        {
+            sim_error("no command '%s' (see ipmmu-sim --help)", argv[2]);
+            return SIM_EXIT_INVALID;
+        }
+        fputs(cmd->usage, stdout);
+        return SIM_EXIT_OK;
+    }
+
+    cmd = find_command(argv[1]);
+    if ( cmd == NULL )
+    {
+        sim_error("no command '%s' (see ipmmu-sim --help)", argv[1]);
+        return SIM_EXIT_INVALID;
+    }
+    if ( argc > 2 && (strcmp(argv[2], "--help") == 0 ||
+                      strcmp(argv[2], "-h") == 0) )
+    {
+        fputs(cmd->usage, stdout);
+        return SIM_EXIT_OK;
+    }
+    return cmd->run(argc - 1, argv + 1);
+}
