@@ -404,7 +404,11 @@ static void *make_odd(int which, size_t *size)
     assert_int_equal(fdt_begin_node(fdt, ""), 0);
     assert_int_equal(fdt_begin_node(fdt, "soc"), 0);
     assert_int_equal(fdt_begin_node(fdt, which == 0 ? "" :
-                                         which == 1 ? "a/b" : "ok"), 0);
+                                         which == 1 ? "a/b" :
+                                         which == 3 ? "two\nlines" : "ok"),
+                     0);
+    if ( which == 4 )
+        assert_int_equal(fdt_property_u32(fdt, "two\nlines", 1), 0);
     assert_int_equal(fdt_end_node(fdt), 0);
     assert_int_equal(fdt_end_node(fdt), 0);
     assert_int_equal(fdt_end_node(fdt), 0);
@@ -432,6 +436,17 @@ static void bad_node_names_and_second_roots_are_refused(void **state)
     fdt = make_odd(1, &size);
     expect_refused(fdt, size, -EINVAL,
                    "[ERR] device-tree: /soc/a/b: node name contains '/'\n");
+    free(fdt);
+    /* Found by fuzz_dt: names are printed, so they must be one line. */
+    fdt = make_odd(3, &size);
+    expect_refused(fdt, size, -EINVAL,
+                   "[ERR] device-tree: /soc/?: a child node name has byte "
+                   "0x0a at position 3, outside printable ASCII\n");
+    free(fdt);
+    fdt = make_odd(4, &size);
+    expect_refused(fdt, size, -EINVAL,
+                   "[ERR] device-tree: /soc/ok: property 0 has a name with a "
+                   "byte outside printable ASCII\n");
     free(fdt);
     fdt = make_odd(2, &size);
     expect_refused(fdt, size, -EINVAL,

@@ -42,6 +42,32 @@ static void __printf(4, 5) dt_node_err(const struct dt_device_node *parent,
            name_len, name, msg);
 }
 
+/*
+ * Names from the blob end up in console lines: only printable ASCII, and
+ * no spaces, may be part of a node or property name, so that a report is
+ * always one line.
+ */
+static int dt_first_unprintable(const char *name, int len)
+{
+    int i;
+
+    for ( i = 0; i < len; i++ )
+        if ( (unsigned char)name[i] <= ' ' || (unsigned char)name[i] > '~' )
+            return i;
+    return -1;
+}
+
+/* Make a string from a damaged blob fit for a console line, in place. */
+static const char *dt_printable(char *s)
+{
+    char *p;
+
+    for ( p = s; *p; p++ )
+        if ( (unsigned char)*p < ' ' || (unsigned char)*p > '~' )
+            *p = '?';
+    return s;
+}
+
 /* ------------------------------------------------------------------ */
 /* Checks on the whole blob, before anything is allocated             */
 
@@ -133,13 +159,8 @@ static void dt_report_structure_error(const void *fdt, int err)
         return;
     }
  located:
-    if ( last >= 0 )
-    {
-        if ( fdt_get_path(fdt, last, path, sizeof(path)) == 0 )
-            where = path;
-        else if ( (where = fdt_get_name(fdt, last, NULL)) == NULL )
-            where = "structure block";
-    }
+    if ( last >= 0 && fdt_get_path(fdt, last, path, sizeof(path)) == 0 )
+        where = dt_printable(path);
     dt_err(where, "malformed structure block in or after this node (%s)",
            fdt_strerror(err));
 }
@@ -261,7 +282,7 @@ static int dt_plan_node(const void *fdt, int offset, struct dt_node_plan *plan)
 {
     const char *pname;
     const void *val;
-    int prop, len, rc;
+    int prop, len, rc, bad;
 
     fdt_for_each_property_offset(prop, fdt, offset)
     {
@@ -271,6 +292,15 @@ static int dt_plan_node(const void *fdt, int offset, struct dt_node_plan *plan)
             dt_node_err(plan->parent, plan->name, plan->name_len,
                         "unreadable property (%s)",
                         fdt_strerror(val ? -FDT_ERR_INTERNAL : len));
+            return -EINVAL;
+        }
+        bad = dt_first_unprintable(pname, strlen(pname));
+        if ( bad >= 0 || !*pname )
+        {
+            dt_node_err(plan->parent, plan->name, plan->name_len,
+                        "property %d has %s", plan->nr_props,
+                        bad >= 0 ? "a name with a byte outside printable "
+                                   "ASCII" : "an empty name");
             return -EINVAL;
         }
         plan->nr_props++;
@@ -414,7 +444,7 @@ static int dt_add_node(struct dt_build *b, int offset, int depth)
     struct dt_node_plan plan = { 0 };
     struct dt_device_node *np;
     const char *at;
-    int rc;
+    int rc, bad;
 
     plan.parent = depth ? b->path[depth > DT_MAX_DEPTH ? DT_MAX_DEPTH
                                                        : depth - 1] : NULL;
@@ -423,6 +453,14 @@ static int dt_add_node(struct dt_build *b, int offset, int depth)
     {
         dt_node_err(plan.parent, "?", 1, "unreadable node name (%s)",
                     fdt_strerror(plan.name_len));
+        return -EINVAL;
+    }
+    bad = depth ? dt_first_unprintable(plan.name, plan.name_len) : -1;
+    if ( bad >= 0 )
+    {
+        dt_node_err(plan.parent, "?", 1, "a child node name has byte 0x%02x "
+                    "at position %d, outside printable ASCII",
+                    (unsigned char)plan.name[bad], bad);
         return -EINVAL;
     }
     if ( depth > DT_MAX_DEPTH )
