@@ -133,13 +133,6 @@ void ipmmu_model_log_clear(struct ipmmu_model *m)
 
 /* ---- Creation ---- */
 
-static void tlb_init(struct tlb *t, struct tlb_entry *e, unsigned int size)
-{
-    t->e = e;
-    t->size = size;
-    tlb_invalidate_all(t);
-}
-
 static const char *check_config(const struct ipmmu_model_config *cfg)
 {
     if ( !ipmmu_model_gen_layout(cfg->gen) )
@@ -176,8 +169,9 @@ struct ipmmu_model *ipmmu_model_create(const struct ipmmu_model_config *cfg,
     const struct ipmmu_model_layout *lay;
     struct ipmmu_model *m;
     const char *dummy, *bad;
-    unsigned int ue, me, nr_entries, i;
-    struct tlb_entry *next;
+    unsigned int ue, me, nr_entries, nr_heads, i;
+    uint64_t *next;
+    uint16_t *heads;
 
     if ( !why )
         why = &dummy;
@@ -192,8 +186,11 @@ struct ipmmu_model *ipmmu_model_create(const struct ipmmu_model_config *cfg,
     me = cfg->root ? 0 : cfg->main_tlb_entries ? cfg->main_tlb_entries
                                                : IPMMU_MODEL_DEF_MAIN_ENTRIES;
     nr_entries = lay->nr_utlbs * ue + lay->nr_contexts * me;
+    nr_heads = lay->nr_utlbs * tlb_buckets_for(ue) +
+               (me ? lay->nr_contexts * tlb_buckets_for(me) : 0);
     m = ipmmu_model_calloc(1, sizeof(*m) +
-                              nr_entries * sizeof(struct tlb_entry));
+                              nr_entries * TLB_WORDS_PER_ENTRY *
+                              sizeof(uint64_t) + nr_heads * sizeof(uint16_t));
     if ( !m )
         return *why = "out of host memory for the IPMMU model", NULL;
 
@@ -201,6 +198,7 @@ struct ipmmu_model *ipmmu_model_create(const struct ipmmu_model_config *cfg,
              cfg->name ? cfg->name : "ipmmu");
     m->lay = lay;
     atomic_flag_clear(&m->lock_storage);
+    m->epoch = 1;               /* uTLB short cuts start invalid (0) */
     m->utlb_entries = ue;
     m->main_entries = me;
     m->log_fn = cfg->log;
@@ -225,11 +223,20 @@ struct ipmmu_model *ipmmu_model_create(const struct ipmmu_model_config *cfg,
                                                 : IPMMU_MODEL_DEF_FLUSH_NS;
     }
 
-    next = m->entries;
-    for ( i = 0; i < lay->nr_utlbs; i++, next += ue )
-        tlb_init(&m->utlb[i].micro, next, ue);
-    for ( i = 0; me && i < lay->nr_contexts; i++, next += me )
-        tlb_init(&m->ctx[i].main, next, me);
+    next = m->tlb_words;
+    heads = (uint16_t *)(m->tlb_words + nr_entries * TLB_WORDS_PER_ENTRY);
+    for ( i = 0; i < lay->nr_utlbs; i++ )
+    {
+        tlb_init(&m->utlb[i].micro, next, heads, ue);
+        next += ue * TLB_WORDS_PER_ENTRY;
+        heads += tlb_buckets_for(ue);
+    }
+    for ( i = 0; me && i < lay->nr_contexts; i++ )
+    {
+        tlb_init(&m->ctx[i].main, next, heads, me);
+        next += me * TLB_WORDS_PER_ENTRY;
+        heads += tlb_buckets_for(me);
+    }
     reset_registers(m);
 
     if ( cfg->root )
@@ -304,12 +311,6 @@ void model_flush_poll(struct ipmmu_model *root, unsigned int c)
     tlb_invalidate_all(&ctx->main);
     ctx->flush_pending = false;
     ctx->st.flushes_completed++;
-}
-
-bool model_secgrp_set(const struct ipmmu_model *m)
-{
-    return (m->imsctlr & IPMMU_IMSCTLR_USE_SECGRP) ||
-           m->inj.use_secgrp_stuck;
 }
 
 /* IMCTR.FLUSH in any IPMMU: its uTLBs routed to c lose their entries. */
@@ -572,6 +573,7 @@ int ipmmu_model_mmio_write(void *model, uint64_t offset, uint32_t val)
 
     model_lock(m);
     m->mmio_writes++;
+    m->epoch++;
     bad = decode(m, offset, &r);
     if ( bad )
     {
@@ -598,6 +600,7 @@ void ipmmu_model_set_inject(struct ipmmu_model *m,
 {
     model_lock(m);
     m->inj = *inj;
+    m->epoch++;
     model_unlock(m);
 }
 

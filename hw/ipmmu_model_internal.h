@@ -21,20 +21,27 @@ struct tlb_entry {
     uint64_t pa_base;
     uint8_t perm;
     uint8_t level;
-    uint8_t valid;
 };
 
 /*
- * Fully associative, first-in first-out replacement.  'may_multihit' is
- * set when an insertion overlapped a valid entry: only then can a lookup
- * match twice, so only then must it scan every entry.
+ * Fully associative, first-in first-out replacement, with a hash index so
+ * that a lookup costs a few probes whatever the size: an entry of level L
+ * (page or block) sits in the bucket of its input address >> shift(L), so
+ * probing one bucket per level present finds every entry that matches,
+ * and a multiple hit is seen exactly.  Entry i matches ia when
+ * (ia & nmask[i]) == base[i].
  */
+#define TLB_WORDS_PER_ENTRY 4
 struct tlb {
-    struct tlb_entry *e;
+    uint64_t *nmask;            /* ~(size - 1) */
+    uint64_t *base;
+    uint64_t *pa;
+    uint64_t *meta;             /* see TLB_META_* in ipmmu_model_xlate.c */
+    uint16_t *head;             /* per bucket: first entry + 1, 0 = none */
     unsigned int size;
+    unsigned int nr_buckets;    /* power of two */
     unsigned int next;          /* FIFO victim */
-    unsigned int last;          /* last hit: tried first */
-    bool may_multihit;
+    unsigned int per_level[4];  /* valid entries of each level */
 };
 
 struct model_ctx {
@@ -46,9 +53,21 @@ struct model_ctx {
     struct ipmmu_model_ctx_stats st;
 };
 
+/*
+ * The last translation a uTLB used, for a short cut in front of its
+ * micro-TLB.  It stands only while nothing that could change the outcome
+ * happened: valid while hot_epoch == model epoch and hot_root_epoch ==
+ * root epoch (every register write and injection bumps the epoch of that
+ * IPMMU) and while the micro-TLB has had no insertion (which clears it).
+ * Then the entry is still the micro-TLB's only match for its range, so
+ * the answer is exactly the one the full path would give.
+ */
 struct model_utlb {
     uint32_t imuctr, imuasid;
     struct tlb micro;
+    uint64_t hot_epoch, hot_root_epoch;
+    uint64_t hot_nmask, hot_base, hot_pa;
+    unsigned int hot_ctx, hot_perm;
 };
 
 struct ipmmu_model {
@@ -73,6 +92,7 @@ struct ipmmu_model {
     void (*log_fn)(void *opaque, const char *line);
     void *log_opaque;
 
+    uint64_t epoch;             /* bumped by every write and injection */
     uint32_t imsctlr, imsauxctlr;
     struct ipmmu_model_inject inj;
     struct model_ctx ctx[IPMMU_MODEL_MAX_CONTEXTS];
@@ -84,7 +104,7 @@ struct ipmmu_model {
     unsigned long log_count;
     char log[IPMMU_MODEL_LOG_LINES][IPMMU_MODEL_LOG_LEN];
 
-    struct tlb_entry entries[];  /* every TLB of this instance */
+    uint64_t tlb_words[];       /* every TLB, then every hash index */
 };
 
 static inline void model_lock(struct ipmmu_model *m)
@@ -107,10 +127,17 @@ static inline bool model_is_root(const struct ipmmu_model *m)
 void model_log(struct ipmmu_model *m, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
+unsigned int tlb_buckets_for(unsigned int size);
+void tlb_init(struct tlb *t, uint64_t *words, uint16_t *head,
+              unsigned int size);
 void tlb_invalidate_all(struct tlb *t);
 /* Root, lock held: finish context c's flush if its time has come. */
 void model_flush_poll(struct ipmmu_model *root, unsigned int c);
 uint64_t model_now(struct ipmmu_model *root);
-bool model_secgrp_set(const struct ipmmu_model *m);
+
+static inline bool model_secgrp_set(const struct ipmmu_model *m)
+{
+    return (m->imsctlr & IPMMU_IMSCTLR_USE_SECGRP) || m->inj.use_secgrp_stuck;
+}
 
 #endif /* HW_IPMMU_MODEL_INTERNAL_H */

@@ -10,75 +10,132 @@
 
 /* ---- TLBs ---- */
 
+#define TLB_META_PERM(m)   ((m) & 0xff)
+#define TLB_META_LEVEL(m)  (((m) >> 8) & 0xff)
+#define TLB_META_CHAIN(m)  ((unsigned int)((m) >> 16) & 0xffff)
+#define TLB_META(perm, level, chain) \
+    ((uint64_t)(perm) | (uint64_t)(level) << 8 | (uint64_t)(chain) << 16)
+
+static unsigned int level_shift(unsigned int level)
+{
+    return IPMMU_WALK_PAGE_SHIFT + 9 * (3 - level);
+}
+
+unsigned int tlb_buckets_for(unsigned int size)
+{
+    unsigned int n = 4;
+
+    while ( n < 2 * size )
+        n *= 2;
+    return n;
+}
+
+void tlb_init(struct tlb *t, uint64_t *words, uint16_t *head,
+              unsigned int size)
+{
+    t->nmask = words;
+    t->base = words + size;
+    t->pa = words + 2 * size;
+    t->meta = words + 3 * size;
+    t->head = head;
+    t->size = size;
+    t->nr_buckets = tlb_buckets_for(size);
+    tlb_invalidate_all(t);
+}
+
 void tlb_invalidate_all(struct tlb *t)
 {
     unsigned int i;
 
     for ( i = 0; i < t->size; i++ )
-        t->e[i].valid = 0;
-    t->next = 0;
-    t->last = 0;
-    t->may_multihit = false;
-}
-
-static bool entry_matches(const struct tlb_entry *e, uint64_t ia)
-{
-    return e->valid && (ia & ~e->mask) == e->ia_base;
-}
-
-/* Number of entries matching ia (0, 1, or 2 meaning "several"). */
-static unsigned int tlb_lookup(struct tlb *t, uint64_t ia,
-                               const struct tlb_entry **hit)
-{
-    unsigned int i, n = 0;
-
-    if ( !t->may_multihit )
     {
-        if ( entry_matches(&t->e[t->last], ia) )
-        {
-            *hit = &t->e[t->last];
-            return 1;
-        }
-        for ( i = 0; i < t->size; i++ )
-            if ( entry_matches(&t->e[i], ia) )
-            {
-                t->last = i;
-                *hit = &t->e[i];
-                return 1;
-            }
-        return 0;
+        t->nmask[i] = 0;
+        t->base[i] = 1;             /* matches nothing */
     }
-    for ( i = 0; i < t->size; i++ )
-        if ( entry_matches(&t->e[i], ia) )
-        {
-            *hit = &t->e[i];
-            if ( ++n > 1 )
-                return n;
-        }
+    memset(t->head, 0, t->nr_buckets * sizeof(*t->head));
+    memset(t->per_level, 0, sizeof(t->per_level));
+    t->next = 0;
+}
+
+static unsigned int tlb_bucket(const struct tlb *t, uint64_t ia,
+                               unsigned int level)
+{
+    uint64_t key = ia >> level_shift(level);
+
+    return (key ^ (key >> 17)) & (t->nr_buckets - 1);
+}
+
+/* Number of entries matching ia, and the index of (one of) them. */
+static inline __attribute__((always_inline))
+unsigned int tlb_lookup(const struct tlb *t, uint64_t ia, unsigned int *at)
+{
+    unsigned int level, n = 0, i;
+
+    for ( level = 1; level <= 3; level++ )
+    {
+        if ( !t->per_level[level] )
+            continue;
+        /* A bucket mixes levels: count each entry in its own level's
+         * probe only. */
+        for ( i = t->head[tlb_bucket(t, ia, level)]; i;
+              i = TLB_META_CHAIN(t->meta[i - 1]) )
+            if ( (ia & t->nmask[i - 1]) == t->base[i - 1] &&
+                 TLB_META_LEVEL(t->meta[i - 1]) == level )
+            {
+                *at = i - 1;
+                n++;
+            }
+    }
     return n;
 }
 
-static bool entries_overlap(const struct tlb_entry *a,
-                            const struct tlb_entry *b)
+static void tlb_get(const struct tlb *t, unsigned int i, struct tlb_entry *e)
 {
-    return a->ia_base <= b->ia_base + b->mask &&
-           b->ia_base <= a->ia_base + a->mask;
+    e->ia_base = t->base[i];
+    e->mask = ~t->nmask[i];
+    e->pa_base = t->pa[i];
+    e->perm = TLB_META_PERM(t->meta[i]);
+    e->level = TLB_META_LEVEL(t->meta[i]);
 }
 
-static const struct tlb_entry *tlb_insert(struct tlb *t,
-                                          const struct tlb_entry *ne)
+static void tlb_set_chain(struct tlb *t, unsigned int i, unsigned int next)
 {
-    struct tlb_entry *slot = &t->e[t->next];
-    unsigned int i;
+    t->meta[i] = (t->meta[i] & ~(0xffffULL << 16)) | (uint64_t)next << 16;
+}
 
-    t->next = (t->next + 1) % t->size;
-    slot->valid = 0;
-    for ( i = 0; i < t->size; i++ )
-        if ( t->e[i].valid && entries_overlap(&t->e[i], ne) )
-            t->may_multihit = true;
-    *slot = *ne;
-    slot->valid = 1;
-    return slot;
+static void tlb_unlink(struct tlb *t, unsigned int i)
+{
+    unsigned int level = TLB_META_LEVEL(t->meta[i]);
+    unsigned int b = tlb_bucket(t, t->base[i], level);
+    unsigned int after = TLB_META_CHAIN(t->meta[i]), p;
+
+    if ( t->head[b] == i + 1 )
+        t->head[b] = after;
+    else
+    {
+        for ( p = t->head[b]; TLB_META_CHAIN(t->meta[p - 1]) != i + 1;
+              p = TLB_META_CHAIN(t->meta[p - 1]) )
+            ;
+        tlb_set_chain(t, p - 1, after);
+    }
+    t->per_level[level]--;
+    t->nmask[i] = 0;
+    t->base[i] = 1;
+}
+
+static void tlb_insert(struct tlb *t, const struct tlb_entry *ne)
+{
+    unsigned int i = t->next, b = tlb_bucket(t, ne->ia_base, ne->level);
+
+    t->next = i + 1 == t->size ? 0 : i + 1;
+    if ( t->nmask[i] )
+        tlb_unlink(t, i);
+    t->nmask[i] = ~ne->mask;
+    t->base[i] = ne->ia_base;
+    t->pa[i] = ne->pa_base;
+    t->meta[i] = TLB_META(ne->perm, ne->level, t->head[b]);
+    t->head[b] = i + 1;
+    t->per_level[ne->level]++;
 }
 
 static void entry_from_leaf(struct tlb_entry *e,
@@ -90,7 +147,6 @@ static void entry_from_leaf(struct tlb_entry *e,
     e->perm = (leaf->read ? TLB_PERM_READ : 0) |
               (leaf->write ? TLB_PERM_WRITE : 0);
     e->level = leaf->level;
-    e->valid = 1;
 }
 
 /* ---- Faults ---- */
@@ -190,41 +246,42 @@ static enum ipmmu_model_outcome walk(struct xlate_op *op, uint64_t ia,
 static enum ipmmu_model_outcome lookup_or_walk(struct xlate_op *op,
                                                struct model_utlb *u,
                                                uint64_t ia,
-                                               const struct tlb_entry **e)
+                                               struct tlb_entry *e)
 {
     struct model_ctx *rctx = &op->root->ctx[op->c];
     struct ipmmu_model_ctx_stats *st = &op->m->ctx[op->c].st;
-    struct tlb_entry fresh;
     enum ipmmu_model_outcome o;
-    unsigned int hits;
+    unsigned int hits, at;
 
-    hits = tlb_lookup(&u->micro, ia, e);
+    hits = tlb_lookup(&u->micro, ia, &at);
     if ( hits == 1 )
     {
         st->utlb_hits++;
+        tlb_get(&u->micro, at, e);
         return IPMMU_OK;
     }
     if ( hits > 1 )
         return fault(op, IPMMU_FAULT_MHIT, 0, ia);
     st->utlb_misses++;
 
-    hits = tlb_lookup(&rctx->main, ia, e);
+    hits = tlb_lookup(&rctx->main, ia, &at);
     if ( hits > 1 )
         return fault(op, IPMMU_FAULT_MHIT, 0, ia);
     if ( hits == 1 )
     {
         rctx->st.main_hits++;
-        fresh = **e;
+        tlb_get(&rctx->main, at, e);
     }
     else
     {
         rctx->st.main_misses++;
-        o = walk(op, ia, &fresh);
+        o = walk(op, ia, e);
         if ( o != IPMMU_OK )
             return o;
-        tlb_insert(&rctx->main, &fresh);
+        tlb_insert(&rctx->main, e);
     }
-    *e = tlb_insert(&u->micro, &fresh);
+    u->hot_epoch = 0;
+    tlb_insert(&u->micro, e);
     return IPMMU_OK;
 }
 
@@ -236,7 +293,7 @@ static enum ipmmu_model_outcome translate_page(struct xlate_op *op,
 {
     struct ipmmu_model *m = op->m;
     struct model_utlb *u = &m->utlb[utlb];
-    const struct tlb_entry *e;
+    struct tlb_entry e = { 0 };
     enum ipmmu_model_outcome o;
 
     if ( !(u->imuctr & IPMMU_IMUCTR_MMUEN) )
@@ -266,14 +323,51 @@ static enum ipmmu_model_outcome translate_page(struct xlate_op *op,
          !(op->root->ctx[op->c].imctr & IPMMU_IMCTR_MMUEN) )
         return fault(op, IPMMU_FAULT_ABORT, 0, ia);
 
-    model_flush_poll(op->root, op->c);
+    if ( op->root->ctx[op->c].flush_pending )
+        model_flush_poll(op->root, op->c);
     o = lookup_or_walk(op, u, ia, &e);
     if ( o != IPMMU_OK )
         return o;
-    if ( !(e->perm & (write ? TLB_PERM_WRITE : TLB_PERM_READ)) )
-        return fault(op, IPMMU_FAULT_PF, e->level, ia);
-    *pa = e->pa_base | (ia & e->mask);
+    if ( !(e.perm & (write ? TLB_PERM_WRITE : TLB_PERM_READ)) )
+        return fault(op, IPMMU_FAULT_PF, e.level, ia);
+    *pa = e.pa_base | (ia & e.mask);
+    u->hot_epoch = m->epoch;
+    u->hot_root_epoch = op->root->epoch;
+    u->hot_nmask = ~e.mask;
+    u->hot_base = e.ia_base;
+    u->hot_pa = e.pa_base;
+    u->hot_ctx = op->c;
+    u->hot_perm = e.perm;
     return IPMMU_OK;
+}
+
+/*
+ * The short cut: a one-page access hitting the uTLB's last translation.
+ * Same answer and same statistics as the full path (see model_utlb).
+ */
+static inline bool hot_hit(struct ipmmu_model *m, unsigned int utlb,
+                           uint64_t ia, size_t size, bool write,
+                           struct ipmmu_xlate *res)
+{
+    struct model_utlb *u = &m->utlb[utlb];
+    struct ipmmu_model *root = m->root;
+    struct ipmmu_model_ctx_stats *st;
+
+    if ( u->hot_epoch != m->epoch || u->hot_root_epoch != root->epoch ||
+         (ia & u->hot_nmask) != u->hot_base ||
+         (ia & (IPMMU_MODEL_PAGE_SIZE - 1)) + size > IPMMU_MODEL_PAGE_SIZE ||
+         !(u->hot_perm & (write ? TLB_PERM_WRITE : TLB_PERM_READ)) ||
+         root->ctx[u->hot_ctx].flush_pending )
+        return false;
+    st = &m->ctx[u->hot_ctx].st;
+    st->translations++;
+    st->utlb_hits++;
+    res->context = u->hot_ctx;
+    res->nr_segs = 1;
+    res->seg[0].pa = u->hot_pa | (ia & ~u->hot_nmask);
+    res->seg[0].len = size;
+    res->outcome = IPMMU_OK;
+    return true;
 }
 
 static void finish(struct xlate_op *op, struct ipmmu_xlate *res)
@@ -281,7 +375,7 @@ static void finish(struct xlate_op *op, struct ipmmu_xlate *res)
     struct ipmmu_model *root = op->root;
 
     res->fault_recorded = op->recorded;
-    if ( op->raise_irq && root->raise_irq )
+    if ( __builtin_expect(op->raise_irq, 0) && root->raise_irq )
         root->raise_irq(root->irq_opaque, root->irq_line);
 }
 
@@ -293,14 +387,24 @@ enum ipmmu_model_outcome ipmmu_model_translate(struct ipmmu_model *m,
 {
     struct xlate_op op = { .m = m, .root = m->root };
     enum ipmmu_model_outcome o = IPMMU_OK;
-    uint64_t pa;
+    uint64_t pa = 0;
 
-    memset(res, 0, sizeof(*res));
+    /* Field by field rather than memset: this is the hot path. */
+    res->bypassed = false;
+    res->context = 0;
+    res->fault_addr = 0;
+    res->fault_recorded = false;
+    res->nr_segs = 0;
     if ( utlb >= m->lay->nr_utlbs || !size || size > IPMMU_MODEL_MAX_ACCESS ||
          ia + size - 1 < ia )
         return res->outcome = IPMMU_BAD_REQUEST;
 
     model_lock(m);
+    if ( hot_hit(m, utlb, ia, size, write, res) )
+    {
+        model_unlock(m);
+        return IPMMU_OK;
+    }
     while ( size )
     {
         uint64_t in_page = IPMMU_MODEL_PAGE_SIZE -

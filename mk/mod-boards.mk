@@ -43,9 +43,10 @@ TESTS += test_real_dtbs
 test_real_dtbs_SRCS := tests/real-dtbs/test_real_dtbs.c
 
 TEST_STEPS += test-real-dtbs
-test-real-dtbs: $(BUILD)/asan/bin/test_real_dtbs
+test-real-dtbs: $(BUILD)/asan/bin/test_real_dtbs $(BUILD)/asan/bin/ipmmu-sim
 	@scripts/real-dtbs.sh $(BUILD)
-	@tests/real-dtbs/run.sh $(BUILD)/asan/bin/test_real_dtbs $(BUILD)/real-dtbs
+	@tests/real-dtbs/run.sh $(BUILD)/asan/bin/test_real_dtbs \
+	    $(BUILD)/real-dtbs $(BUILD)/asan/bin/ipmmu-sim
 
 # --- Benchmark -------------------------------------------------------------
 BENCHES += bench_dt

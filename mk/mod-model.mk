@@ -9,3 +9,8 @@ test_ipmmu_model_regs_SRCS := tests/hw/test_ipmmu_model_regs.c \
 TESTS += test_ipmmu_model_xlate
 test_ipmmu_model_xlate_SRCS := tests/hw/test_ipmmu_model_xlate.c \
                                tests/hw/ipmmu_model_testlib.c
+
+# Translation throughput (rel flavour).
+BENCHES += bench_translate
+bench_translate_SRCS := bench/translate/bench_translate.c \
+                        bench/common/bench_report.c

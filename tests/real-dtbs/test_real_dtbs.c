@@ -4,7 +4,8 @@
  *
  *   - the blob unflattens;
  *   - the node count matches libfdt's walk (and fdtdump's count), and
- *     every node's full name matches fdt_get_path() in blob order;
+ *     every node's full name matches fdt_get_path() in blob order, with
+ *     the same properties (names, lengths, bytes) in the same order;
  *   - every 'iommus' entry parses to the (IOMMU node, id) pair that the
  *     raw property and the target's raw #iommu-cells give;
  *   - every IPMMU's address and size match the raw 'reg' translated
@@ -200,12 +201,39 @@ static void check_ipmmu_address(const void *fdt, int off,
     assert_int_equal(size, want_size);
 }
 
+/* The node's properties, in blob order, byte for byte. */
+static void check_properties(const void *fdt, int off,
+                             const struct dt_device_node *np,
+                             unsigned int *nr_props)
+{
+    const struct dt_property *pp = np->properties;
+    int prop;
+
+    fdt_for_each_property_offset(prop, fdt, off)
+    {
+        const char *name;
+        const void *value;
+        int len;
+
+        value = fdt_getprop_by_offset(fdt, prop, &name, &len);
+        assert_non_null(value);
+        assert_non_null(pp);
+        assert_string_equal(pp->name, name);
+        assert_int_equal(pp->length, len);
+        if ( len > 0 )
+            assert_memory_equal(pp->value, value, len);
+        pp = pp->next;
+        (*nr_props)++;
+    }
+    assert_null(pp);
+}
+
 static void blob_matches_libfdt(void **state)
 {
     struct blob_case *c = *state;
     const void *fdt = c->blob;
     struct dt_device_node *np;
-    unsigned int nodes = 0, refs = 0, ipmmus = 0, masters = 0;
+    unsigned int nodes = 0, refs = 0, ipmmus = 0, masters = 0, props = 0;
     int off, depth = 0;
     char path[1024];
 
@@ -221,6 +249,7 @@ static void blob_matches_libfdt(void **state)
         assert_non_null(np);
         assert_int_equal(fdt_get_path(fdt, off, path, sizeof(path)), 0);
         assert_string_equal(dt_node_full_name(np), path);
+        check_properties(fdt, off, np, &props);
 
         if ( fdt_getprop(fdt, off, "iommus", NULL) != NULL )
             masters++;
@@ -238,8 +267,9 @@ static void blob_matches_libfdt(void **state)
     if ( c->expected_nodes >= 0 )
         assert_int_equal(nodes, c->expected_nodes);
 
-    print_message("%s: %u nodes, %u IPMMUs, %u masters, %u iommus "
-                  "entries\n", c->name, nodes, ipmmus, masters, refs);
+    print_message("%s: %u nodes, %u properties, %u IPMMUs, %u masters, "
+                  "%u iommus entries\n", c->name, nodes, props, ipmmus,
+                  masters, refs);
     dt_host_free();
 }
 
