@@ -33,6 +33,7 @@ struct domain {
     struct domain_iommu iommu;       /* dom_iommu(d) */
 
     struct list_head domain_list;    /* all domains */
+    bool iommu_hooked;               /* the IOMMU layer's init hook ran */
 };
 
 #define dom_iommu(d)            (&(d)->iommu)

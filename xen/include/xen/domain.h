@@ -1,0 +1,43 @@
+#ifndef XEN_DOMAIN_H
+#define XEN_DOMAIN_H
+
+/*
+ * Creating and destroying domains (xen/common/domain.c).
+ *
+ * A domain gets its P2M and its RAM at creation: the hardware domain
+ * (CDF_directmap) at IPA == PA wherever the page allocator finds it,
+ * guests at GUEST_RAM0_BASE and, beyond 3 GiB, GUEST_RAM1_BASE.  RAM is
+ * taken in 1 GiB, 2 MiB or 4 KiB pieces, the largest that fits, so the
+ * P2M maps it with blocks where it can.  Every page the domain owns (RAM
+ * and P2M tables) goes back to the allocator when it is destroyed.
+ */
+#include <xen/err.h>
+#include <xen/sched.h>
+
+/*
+ * name: at most 31 characters; cdf: CDF_* (at most one CDF_privileged
+ * domain); mem_size: bytes, a multiple of PAGE_SIZE.  Returns the domain
+ * or ERR_PTR(-EINVAL, -EEXIST, -ENOMEM, -EBUSY); a failed creation
+ * leaves nothing allocated.
+ */
+struct domain *domain_create(domid_t domid, const char *name,
+                             unsigned int cdf, paddr_t mem_size);
+/* Tear down: IOMMU hook, P2M, RAM, the structure itself. */
+void domain_destroy(struct domain *d);
+
+/* The domain with this id, or NULL.  No reference is taken. */
+struct domain *domain_by_id(domid_t domid);
+unsigned int domain_count(void);
+
+/*
+ * The IOMMU layer's part of a domain's life: init runs after the P2M is
+ * set up and before RAM is mapped (so it can set p2m.iotlb_flush);
+ * destroy runs first at teardown.  NULL hooks: nothing is called.
+ */
+struct domain_iommu_hooks {
+    int (*init)(struct domain *d);
+    void (*destroy)(struct domain *d);
+};
+void domain_set_iommu_hooks(const struct domain_iommu_hooks *hooks);
+
+#endif /* XEN_DOMAIN_H */
