@@ -6,6 +6,8 @@
 #   HW_SRCS      the hardware models under hw/
 #   TESTS        cmocka test programs; for each name T, T_SRCS lists its
 #                own sources (the core objects are linked in automatically)
+#   TEST_PROGS   helper programs for TEST_STEPS (sanitizer build, not run
+#                by themselves); for each name P, P_SRCS
 #   BENCHES      benchmark programs; for each name B, B_SRCS
 #   TOOLS        command-line programs; for each name P, P_SRCS
 #   TEST_STEPS   extra phony targets that `make test` runs after the

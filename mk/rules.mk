@@ -25,7 +25,7 @@ endef
 $(foreach p,$(TESTS),$(eval $(call program_rules,asan,$(p))))
 $(foreach p,$(TESTS),$(eval $(call program_rules,aarch64,$(p))))
 $(foreach p,$(TOOLS) $(BENCHES),$(eval $(call program_rules,rel,$(p))))
-$(foreach p,$(TOOLS),$(eval $(call program_rules,asan,$(p))))
+$(foreach p,$(TOOLS) $(TEST_PROGS),$(eval $(call program_rules,asan,$(p))))
 
 TEST_BINS    := $(addprefix $(BUILD)/asan/bin/,$(TESTS))
 TOOL_BINS    := $(addprefix $(BUILD)/rel/bin/,$(TOOLS))
@@ -61,7 +61,7 @@ deps:
 # afterwards and report through the same summary file.
 test: deps
 	@$(MAKE) --no-print-directory $(TEST_BINS) $(TOOL_BINS_ASAN)
-	@scripts/run-tests.sh $(BUILD)/test-summary $(TEST_BINS) -- $(TEST_STEPS)
+	+@scripts/run-tests.sh $(BUILD)/test-summary $(TEST_BINS) -- $(TEST_STEPS)
 
 unit-tests: $(TEST_BINS)
 	@scripts/run-tests.sh $(BUILD)/test-summary $(TEST_BINS) --

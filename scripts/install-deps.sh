@@ -10,10 +10,26 @@ host_pkgs=(make gcc libc6-dev libfdt-dev device-tree-compiler libcmocka-dev
 # is unpacked under build/ by scripts/aarch64-sysroot.sh instead.
 arm64_pkgs=(libcmocka-dev:arm64)
 
+native=$(dpkg --print-architecture)
+
+# Installed for the machine's own architecture (or for all)?  A name can be
+# installed for several architectures at once, so each line is checked.
+installed_native() {
+    dpkg-query -W -f='${Status} ${Architecture}\n' "$1" 2>/dev/null |
+        grep -qE "^install ok installed ($native|all)$"
+}
+
+installed_exact() {
+    [[ $(dpkg-query -W -f='${Status}' "$1" 2>/dev/null) == \
+       "install ok installed" ]]
+}
+
 missing=()
-for p in "${host_pkgs[@]}" "${arm64_pkgs[@]}"; do
-    st=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
-    [[ "$st" == "install ok installed" ]] || missing+=("$p")
+for p in "${host_pkgs[@]}"; do
+    installed_native "$p" || missing+=("$p")
+done
+for p in "${arm64_pkgs[@]}"; do
+    installed_exact "$p" || missing+=("$p")
 done
 [[ ${#missing[@]} -eq 0 ]] && exit 0
 
