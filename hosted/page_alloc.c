@@ -85,7 +85,11 @@ static int add_bank_locked(uint64_t base, uint64_t size, bool heap,
     uint64_t i;
 
     if ( nr_banks == PHYS_MEM_MAX_BANKS )
+    {
+        printk(XENLOG_ERR "ram: cannot add bank %#lx+%#lx: more than %u banks\n",
+               (unsigned long)base, (unsigned long)size, PHYS_MEM_MAX_BANKS);
         return -1;
+    }
     if ( phys_mem_add_bank(hosted_phys_mem(), base, size, &why) )
     {
         printk(XENLOG_ERR "ram: cannot add bank %#lx+%#lx: %s\n",
@@ -102,7 +106,15 @@ static int add_bank_locked(uint64_t base, uint64_t size, bool heap,
                      MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
     b->free_map = calloc(BITS_TO_LONGS(b->nr_pages), sizeof(long));
     if ( b->frames == MAP_FAILED || !b->free_map )
-        abort();
+    {
+        printk(XENLOG_ERR "ram: bank %#lx+%#lx: no host memory for its "
+               "frame table\n", (unsigned long)base, (unsigned long)size);
+        if ( b->frames != MAP_FAILED )
+            munmap(b->frames, b->nr_pages * sizeof(struct page_info));
+        free(b->free_map);
+        phys_mem_remove_bank(hosted_phys_mem(), base);
+        return -1;
+    }
     for ( i = 0; i < b->nr_pages; i++ )
         __set_bit(i, b->free_map);
     b->cursor = 0;
@@ -272,6 +284,13 @@ static bool put_run(struct page_info *pg, unsigned int order)
         return false;
     }
     idx = (uint64_t)(pg - b->frames);
+    /*
+     * Scrub domain memory: the next owner must not see this one's data.
+     * Discarding also hands the host memory back, so freed RAM is free.
+     */
+    if ( !b->heap )
+        phys_mem_discard(ram_pm, (b->base_mfn + idx) << PAGE_SHIFT,
+                         count << PAGE_SHIFT);
     for ( i = 0; i < count; i++ )
     {
         b->frames[idx + i].count_info = 0;
@@ -329,7 +348,11 @@ struct page_info *alloc_domheap_pages(struct domain *d, unsigned int order,
     pg = oc ? take_run(order, false) : NULL;
     if ( pg )
     {
-        pg->owner = d;
+        unsigned long i;
+
+        /* Every page of the run has its owner, not just the head. */
+        for ( i = 0; i < (1UL << order); i++ )
+            pg[i].owner = d;
         oc->pages += 1UL << order;
     }
     pthread_mutex_unlock(&ram_lock);
@@ -407,6 +430,134 @@ unsigned long hosted_pages_free(void)
 unsigned long hosted_pages_xenheap(void)
 {
     return pages_xenheap;
+}
+
+enum hosted_page_state hosted_page_state(unsigned long mfn,
+                                         const struct domain **owner)
+{
+    enum hosted_page_state st = HOSTED_PAGE_NOT_RAM;
+    const struct page_info *pg;
+    struct ram_bank *b;
+
+    if ( owner )
+        *owner = NULL;
+    pthread_mutex_lock(&ram_lock);
+    b = bank_of_mfn(mfn);
+    if ( b )
+    {
+        pg = &b->frames[mfn - b->base_mfn];
+        if ( test_bit(mfn - b->base_mfn, b->free_map) )
+            st = HOSTED_PAGE_FREE;
+        else if ( pg->count_info & PGC_xen_heap )
+            st = HOSTED_PAGE_XENHEAP;
+        else
+        {
+            st = HOSTED_PAGE_DOMHEAP;
+            if ( owner )
+                *owner = pg->owner;
+        }
+    }
+    pthread_mutex_unlock(&ram_lock);
+    return st;
+}
+
+/* Whether page i of b lies inside a consistent allocation. */
+static bool in_allocation(const struct ram_bank *b, uint64_t i)
+{
+    const struct page_info *pg = &b->frames[i];
+    uint64_t j = i;
+
+    while ( !(b->frames[j].count_info & PGC_head) )
+    {
+        if ( j == 0 || test_bit(j - 1, b->free_map) )
+            return false;
+        j--;
+    }
+    return j + (1ULL << b->frames[j].order) > i &&
+           (pg->count_info & PGC_allocated) &&
+           (pg->count_info & PGC_xen_heap) ==
+           (b->frames[j].count_info & PGC_xen_heap) &&
+           pg->owner == b->frames[j].owner;
+}
+
+static int audit_fail(const char *what, unsigned long a, unsigned long b)
+{
+    printk(XENLOG_ERR "ram audit: %s (%lu vs %lu)\n", what, a, b);
+    return -1;
+}
+
+int hosted_ram_audit(void)
+{
+    static struct owner_count seen[MAX_OWNERS];
+    unsigned long nfree = 0, nxen = 0;
+    unsigned int bi, k, m;
+    int rc = 0;
+
+    pthread_mutex_lock(&ram_lock);
+    memset(seen, 0, sizeof(seen));
+    for ( bi = 0; bi < nr_banks && !rc; bi++ )
+    {
+        const struct ram_bank *b = &banks[bi];
+        uint64_t i;
+
+        for ( i = 0; i < b->nr_pages && !rc; i++ )
+        {
+            const struct page_info *pg = &b->frames[i];
+
+            if ( test_bit(i, b->free_map) )
+            {
+                nfree += !b->heap;
+                continue;
+            }
+            if ( !in_allocation(b, i) )
+            {
+                rc = audit_fail("allocated page outside an allocation, mfn",
+                                b->base_mfn + i, 0);
+                break;
+            }
+            if ( pg->count_info & PGC_xen_heap )
+            {
+                nxen++;
+                continue;
+            }
+            for ( k = 0; k < MAX_OWNERS && seen[k].pages &&
+                         seen[k].d != pg->owner; k++ )
+                ;
+            if ( k == MAX_OWNERS )
+            {
+                rc = audit_fail("too many owners", k, MAX_OWNERS);
+                break;
+            }
+            seen[k].d = pg->owner;
+            seen[k].pages++;
+        }
+    }
+    if ( !rc && nfree != pages_free )
+        rc = audit_fail("free pages in the frame tables vs the counter",
+                        nfree, pages_free);
+    if ( !rc && nxen != pages_xenheap )
+        rc = audit_fail("Xen heap pages in the frame tables vs the counter",
+                        nxen, pages_xenheap);
+    /* Each owner's counter matches the frame tables, both ways. */
+    for ( k = 0; k < MAX_OWNERS && !rc; k++ )
+    {
+        struct owner_count *oc = seen[k].pages ? owner_slot(seen[k].d, false)
+                                               : NULL;
+
+        if ( seen[k].pages && (!oc || oc->pages != seen[k].pages) )
+            rc = audit_fail("an owner's pages in the frame tables vs its "
+                            "counter", seen[k].pages, oc ? oc->pages : 0);
+        if ( rc || !owners[k].pages )
+            continue;
+        for ( m = 0; m < MAX_OWNERS && seen[m].pages; m++ )
+            if ( seen[m].d == owners[k].d )
+                break;
+        if ( m == MAX_OWNERS || !seen[m].pages )
+            rc = audit_fail("an owner counts pages it does not own",
+                            owners[k].pages, 0);
+    }
+    pthread_mutex_unlock(&ram_lock);
+    return rc;
 }
 
 unsigned long hosted_pages_owned_by(const struct domain *d)

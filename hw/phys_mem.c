@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <unistd.h>
 
 #define PM_PAGE_SHIFT 12
 #define PM_PAGE_SIZE  (1ULL << PM_PAGE_SHIFT)
@@ -152,7 +153,7 @@ static void mark_touched(struct phys_mem *pm, struct pm_bank *b, uint64_t pa,
  * An access may span banks that happen to be adjacent; it is split at
  * bank boundaries and fails whole if any part is outside RAM.
  */
-static int access(struct phys_mem *pm, uint64_t pa, void *buf, size_t len,
+static int pm_access(struct phys_mem *pm, uint64_t pa, void *buf, size_t len,
                   bool write)
 {
     uint64_t done = 0;
@@ -197,13 +198,13 @@ static int access(struct phys_mem *pm, uint64_t pa, void *buf, size_t len,
 
 int phys_mem_read(struct phys_mem *pm, uint64_t pa, void *buf, size_t len)
 {
-    return access(pm, pa, buf, len, false);
+    return pm_access(pm, pa, buf, len, false);
 }
 
 int phys_mem_write(struct phys_mem *pm, uint64_t pa, const void *buf,
                    size_t len)
 {
-    return access(pm, pa, (void *)buf, len, true);
+    return pm_access(pm, pa, (void *)buf, len, true);
 }
 
 int phys_mem_read64(struct phys_mem *pm, uint64_t pa, uint64_t *val)
@@ -214,6 +215,31 @@ int phys_mem_read64(struct phys_mem *pm, uint64_t pa, uint64_t *val)
 int phys_mem_write64(struct phys_mem *pm, uint64_t pa, uint64_t val)
 {
     return phys_mem_write(pm, pa, &val, sizeof(val));
+}
+
+int phys_mem_discard(struct phys_mem *pm, uint64_t pa, uint64_t len)
+{
+    struct pm_bank *b = bank_of(pm, pa, len ? len : 1);
+    uintptr_t host_page = (uintptr_t)sysconf(_SC_PAGESIZE);
+    uintptr_t start, end, lo, hi;
+
+    if ( !b )
+        return -1;
+    if ( !len )
+        return 0;
+    start = (uintptr_t)(b->pub.host + (pa - b->pub.base));
+    end = start + len;
+    lo = (start + host_page - 1) & ~(host_page - 1);
+    hi = end & ~(host_page - 1);
+    /* Private anonymous memory reads as zero after MADV_DONTNEED. */
+    if ( lo < hi && madvise((void *)lo, hi - lo, MADV_DONTNEED) == 0 )
+    {
+        memset((void *)start, 0, lo - start);
+        memset((void *)hi, 0, end - hi);
+    }
+    else
+        memset((void *)start, 0, len);
+    return 0;
 }
 
 void *phys_mem_host_ptr(struct phys_mem *pm, uint64_t pa, size_t len)

@@ -48,6 +48,14 @@ int phys_mem_write(struct phys_mem *pm, uint64_t pa, const void *buf,
 int phys_mem_read64(struct phys_mem *pm, uint64_t pa, uint64_t *val);
 int phys_mem_write64(struct phys_mem *pm, uint64_t pa, uint64_t val);
 
+/*
+ * Give the host memory behind [pa, pa + len) back: the range reads as
+ * zero afterwards and costs nothing until touched again (page-aligned
+ * parts are returned to the host, ragged edges are zeroed).  Returns 0,
+ * or -1 if the range is not RAM.
+ */
+int phys_mem_discard(struct phys_mem *pm, uint64_t pa, uint64_t len);
+
 /* Host pointer to [pa, pa + len) when it lies inside one bank, else NULL. */
 void *phys_mem_host_ptr(struct phys_mem *pm, uint64_t pa, size_t len);
 /* The physical address a host pointer into a bank stands for, or ~0. */

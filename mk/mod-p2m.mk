@@ -13,3 +13,6 @@ test_p2m_random_SRCS := tests/p2m/test_p2m_random.c $(P2M_TEST_COMMON)
 
 TESTS += test_p2m_oom
 test_p2m_oom_SRCS := tests/p2m/test_p2m_oom.c $(P2M_TEST_COMMON)
+
+TESTS += test_domain
+test_domain_SRCS := tests/p2m/test_domain.c $(P2M_TEST_COMMON)

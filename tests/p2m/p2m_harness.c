@@ -12,7 +12,12 @@ struct flush_log flush_log;
 
 void harness_reset_machine(void)
 {
+    domid_t id;
+
     console_set_echo(false);
+    /* A failed test may leave its domains behind. */
+    for ( id = 0; id < 64; id++ )
+        domain_destroy(domain_by_id(id));
     hosted_ram_reset();
     if ( hosted_ram_add_bank(HOSTED_RAM_DEFAULT_BASE, HOSTED_RAM_DEFAULT_SIZE) )
         abort();

@@ -16,12 +16,14 @@ struct domain *hardware_domain;
 
 static LIST_HEAD(domain_list);
 static DEFINE_SPINLOCK(domlist_lock);
-static const struct domain_iommu_hooks *iommu_hooks;
 
-void domain_set_iommu_hooks(const struct domain_iommu_hooks *hooks)
-{
-    iommu_hooks = hooks;
-}
+/*
+ * The IOMMU core (xen/drivers/passthrough/iommu.c) is not linked into
+ * every hosted program yet; until it is, a domain simply has no IOMMU.
+ */
+int iommu_domain_init(struct domain *d, unsigned int opts) __attribute__((weak));
+void iommu_hwdom_init(struct domain *d) __attribute__((weak));
+void iommu_domain_destroy(struct domain *d) __attribute__((weak));
 
 void domain_crash(struct domain *d)
 {
@@ -211,8 +213,9 @@ static int check_request(domid_t domid, const char *name, unsigned int cdf,
 static void teardown(struct domain *d)
 {
     d->is_dying = true;
-    if ( d->iommu_hooked && iommu_hooks && iommu_hooks->destroy )
-        iommu_hooks->destroy(d);
+    /* Devices back to quarantine before their tables go. */
+    if ( d->iommu_hooked && iommu_domain_destroy )
+        iommu_domain_destroy(d);
     d->iommu_hooked = false;
     p2m_teardown(d);
     relinquish_ram(d);
@@ -249,9 +252,10 @@ struct domain *domain_create(domid_t domid, const char *name,
     d->max_pages = mem_size >> PAGE_SHIFT;
 
     rc = p2m_init(d);
-    if ( !rc && iommu_hooks && iommu_hooks->init )
+    /* After the P2M (it may set the flush hook), before RAM is mapped. */
+    if ( !rc && iommu_domain_init )
     {
-        rc = iommu_hooks->init(d);
+        rc = iommu_domain_init(d, 0);
         d->iommu_hooked = !rc;
     }
     if ( !rc )
@@ -267,6 +271,8 @@ struct domain *domain_create(domid_t domid, const char *name,
     if ( cdf & CDF_privileged )
         hardware_domain = d;
     spin_unlock(&domlist_lock);
+    if ( (cdf & CDF_privileged) && d->iommu_hooked && iommu_hwdom_init )
+        iommu_hwdom_init(d);
     printk(XENLOG_INFO "d%u (%s): created, %lu MiB RAM%s\n", domid, name,
            (unsigned long)(mem_size >> 20),
            is_domain_direct_mapped(d) ? " at IPA == PA" : "");

@@ -45,4 +45,22 @@ unsigned long hosted_pages_xenheap(void);
 /* Pages owned by d (NULL: anonymous domain-heap pages). */
 unsigned long hosted_pages_owned_by(const struct domain *d);
 
+/* What a frame is now; for a domain-heap page, *owner says whose. */
+enum hosted_page_state {
+    HOSTED_PAGE_NOT_RAM,
+    HOSTED_PAGE_FREE,
+    HOSTED_PAGE_XENHEAP,
+    HOSTED_PAGE_DOMHEAP,
+};
+enum hosted_page_state hosted_page_state(unsigned long mfn,
+                                         const struct domain **owner);
+
+/*
+ * Walk every frame table and check the counters against it: free and
+ * Xen-heap totals, and each owner's page count (both ways).  Returns 0,
+ * or -1 after one console line naming the first disagreement.
+ * Domain-heap pages are scrubbed when freed: they read as zero.
+ */
+int hosted_ram_audit(void);
+
 #endif /* HOSTED_RAM_H */

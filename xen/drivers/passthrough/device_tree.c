@@ -431,7 +431,11 @@ static int domctl_find_node(const struct xen_domctl_assign_device *req,
 
     path = xmalloc_array(char, size + 1);
     if ( !path )
+    {
+        printk(XENLOG_ERR "domctl: no memory to copy a device tree path of "
+               "%u bytes\n", size);
         return -ENOMEM;
+    }
     memcpy(path, req->u.dt.path, size);
     path[size] = '\0';
 

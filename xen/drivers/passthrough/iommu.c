@@ -2,6 +2,7 @@
  * The generic IOMMU layer: global enablement, the domain life cycle and
  * the calls that reach the driver for a domain (IOTLB flush, map/unmap).
  */
+#include <xen/domain.h>
 #include <xen/errno.h>
 #include <xen/iommu.h>
 #include <xen/iommu-private.h>
@@ -29,10 +30,27 @@ struct domain *iommu_quarantine_owner(void)
     return dom_io ? dom_io : &quarantine_domain;
 }
 
+static int domain_hook_init(struct domain *d)
+{
+    return iommu_domain_init(d, 0);
+}
+
+/* Every domain created from boot on goes through the IOMMU core. */
+static const struct domain_iommu_hooks iommu_domain_hooks = {
+    .init = domain_hook_init,
+    .destroy = iommu_domain_destroy,
+};
+
+void iommu_unhook_domains(void)
+{
+    domain_set_iommu_hooks(NULL);
+}
+
 int iommu_setup(void)
 {
     int rc;
 
+    domain_set_iommu_hooks(&iommu_domain_hooks);
     iommu_enabled = false;
     if ( !iommu_enable )
     {
@@ -56,6 +74,14 @@ int iommu_domain_init(struct domain *d, unsigned int opts)
     int rc;
 
     (void)opts;
+
+    /* A second init would lose the driver's state and the device list. */
+    if ( hd->enabled )
+    {
+        printk(XENLOG_ERR "d%u: IOMMU state initialised twice\n",
+               d->domain_id);
+        return -EEXIST;
+    }
 
     hd->enabled = false;
     hd->hap_pt_share = false;
@@ -132,10 +158,12 @@ int iommu_iotlb_flush(struct domain *d, dfn_t dfn, unsigned long page_count,
     struct domain_iommu *hd = dom_iommu(d);
     int rc;
 
+    /*
+     * Every call reaches the driver, even for an empty range: the P2M
+     * calls only when it changed valid entries, and a flush skipped here
+     * would leave stale translations in the IOTLB.
+     */
     if ( !is_iommu_enabled(d) || !hd->platform_ops->iotlb_flush )
-        return 0;
-    /* A range of no page flushes nothing; INVALID_DFN means everything. */
-    if ( !page_count && dfn_x(dfn) != dfn_x(INVALID_DFN) )
         return 0;
 
     rc = hd->platform_ops->iotlb_flush(d, dfn, page_count, flush_flags);

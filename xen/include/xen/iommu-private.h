@@ -10,16 +10,13 @@
 
 struct domain;
 
-/*
- * The owner of quarantined devices (upstream Xen's dom_io, domain_id
- * DOMID_IO): the target of reassign_device when a device leaves a domain.
- */
-extern struct domain *dom_io;
-
 /* arm/iommu.c */
 int arch_iommu_domain_init(struct domain *d);
 void arch_iommu_domain_destroy(struct domain *d);
 void arch_iommu_hwdom_init(struct domain *d);
+
+/* iommu.c: forget the domain hooks iommu_setup() installed. */
+void iommu_unhook_domains(void);
 
 /* device_tree.c */
 void iommu_dt_domain_init(struct domain *d);

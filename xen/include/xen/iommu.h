@@ -112,9 +112,12 @@ struct iommu_ops {
 };
 
 /*
- * The owner of quarantined devices: dom_io (domain_id DOMID_IO), the
- * target of reassign_device when a device leaves a domain.
+ * The owner of quarantined devices: dom_io (domain_id DOMID_IO, as in
+ * upstream Xen), the target of reassign_device when a device leaves a
+ * domain.  The core provides a weak default that a domains module may
+ * replace; iommu_quarantine_owner() is never NULL.
  */
+extern struct domain *dom_io;
 struct domain *iommu_quarantine_owner(void);
 
 /* Global state. */

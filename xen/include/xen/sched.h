@@ -33,7 +33,7 @@ struct domain {
     struct domain_iommu iommu;       /* dom_iommu(d) */
 
     struct list_head domain_list;    /* all domains */
-    bool iommu_hooked;               /* the IOMMU layer's init hook ran */
+    bool iommu_hooked;               /* iommu_domain_init() succeeded */
 };
 
 #define dom_iommu(d)            (&(d)->iommu)

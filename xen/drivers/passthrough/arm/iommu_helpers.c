@@ -20,7 +20,9 @@
 int arm_iommu_map_page(struct domain *d, dfn_t dfn, mfn_t mfn,
                        unsigned int flags, unsigned int *flush_flags)
 {
-    p2m_type_t t;
+    p2m_type_t t, ot;
+    mfn_t old;
+    int rc;
 
     (void)flush_flags;       /* the P2M flushes at the end of its batch */
 
@@ -45,9 +47,21 @@ int arm_iommu_map_page(struct domain *d, dfn_t dfn, mfn_t mfn,
 
     t = (flags & IOMMUF_writable) ? p2m_iommu_map_rw : p2m_iommu_map_ro;
 
-    /* An existing mapping of the frame is replaced. */
-    return guest_physmap_add_entry(d, _gfn(dfn_x(dfn)), _mfn(dfn_x(dfn)),
-                                   0, t);
+    rc = guest_physmap_add_entry(d, _gfn(dfn_x(dfn)), mfn, 0, t);
+    if ( rc != -EEXIST )
+        return rc;
+
+    /*
+     * The frame is mapped already (granted twice): the new permissions
+     * replace the old ones.  A gfn mapping another frame is left alone.
+     */
+    old = p2m_lookup(d, _gfn(dfn_x(dfn)), &ot);
+    if ( !mfn_eq(old, mfn) )
+        return -EEXIST;
+    if ( ot == t )
+        return 0;
+
+    return p2m_change_type_range(d, _gfn(dfn_x(dfn)), 1, ot, t);
 }
 
 int arm_iommu_unmap_page(struct domain *d, dfn_t dfn, unsigned int order,
