@@ -50,8 +50,8 @@ test_dt_bad_SRCS := tests/dt/test_dt_bad.c $(GEN_SRCS_DT_TESTS)
 # gcc builds keep -Werror).
 #   make fuzz                 run it for FUZZ_SECONDS (default 60)
 #   make test-fuzz-dt         the `make test` step: FUZZ_SMOKE_SECONDS (60)
-# Inputs it finds are kept in build/fuzz/corpus_dt; crashes are written to
-# build/fuzz/crash-dt-* and fail the run.
+# `make fuzz` keeps the inputs it finds in build/fuzz/corpus_dt; crashes
+# are written to build/fuzz/crash-dt-* and fail the run.
 FUZZ_CC            ?= clang
 FUZZ_SECONDS       ?= 60
 FUZZ_SMOKE_SECONDS ?= 60
@@ -87,19 +87,22 @@ fuzz-dt-bin:
 # Seeds: every small tree of tests/dt and tests/fuzz/corpus_dt, by dtc,
 # and the inputs that once crashed (tests/fuzz/corpus_dt/*.bin).
 fuzz-dt-seeds:
+	@rm -rf $(FUZZ_DT_SEEDS)
 	@mkdir -p $(FUZZ_DT_SEEDS) $(FUZZ_DIR)/corpus_dt
 	@for f in $(FUZZ_DT_SEED_DTS); do \
 	    $(DTC) -q -I dts -O dtb -o $(FUZZ_DT_SEEDS)/$$(basename $$f .dts).dtb \
 	        $$f || exit 1; done
 	@cp tests/fuzz/corpus_dt/*.bin $(FUZZ_DT_SEEDS)/
 
-# run_fuzz_dt(seconds): one libFuzzer process, bounded in time and memory.
+# run_fuzz_dt(seconds, corpus dir): one libFuzzer process, bounded in time
+# and memory; new inputs go to the corpus dir, the seeds stay as built.
 define run_fuzz_dt
 	@echo "fuzz_dt: $(1) s from $(FUZZ_DT_SEEDS) (log: $(FUZZ_DIR)/fuzz_dt.log)"
+	@mkdir -p $(2)
 	@$(FUZZ_DT_BIN) -max_total_time=$(1) -timeout=10 -rss_limit_mb=2048 \
 	    -max_len=65536 -dict=tests/fuzz/fuzz_dt.dict -print_final_stats=1 \
 	    -artifact_prefix=$(FUZZ_DIR)/crash-dt- \
-	    $(FUZZ_DIR)/corpus_dt $(FUZZ_DT_SEEDS) >$(FUZZ_DIR)/fuzz_dt.log 2>&1; \
+	    $(2) $(FUZZ_DT_SEEDS) >$(FUZZ_DIR)/fuzz_dt.log 2>&1; \
 	rc=$$?; \
 	grep -E '^stat::number_of_executed_units|^Done' $(FUZZ_DIR)/fuzz_dt.log; \
 	if [ $$rc -ne 0 ]; then \
@@ -111,13 +114,16 @@ define run_fuzz_dt
 	[ -n "$$TEST_SUMMARY" ] && echo "passed 1" >>"$$TEST_SUMMARY"; true
 endef
 
+# `make fuzz` keeps what it finds across runs; the test step starts from
+# the seeds every time, so its 60 s are the same work on every machine.
 fuzz-dt: fuzz-dt-bin fuzz-dt-seeds
-	$(call run_fuzz_dt,$(FUZZ_SECONDS))
+	$(call run_fuzz_dt,$(FUZZ_SECONDS),$(FUZZ_DIR)/corpus_dt)
 
 fuzz: deps
 	@$(MAKE) --no-print-directory fuzz-dt
 
 test-fuzz-dt: fuzz-dt-bin fuzz-dt-seeds
-	$(call run_fuzz_dt,$(FUZZ_SMOKE_SECONDS))
+	@rm -rf $(FUZZ_DIR)/smoke_corpus_dt
+	$(call run_fuzz_dt,$(FUZZ_SMOKE_SECONDS),$(FUZZ_DIR)/smoke_corpus_dt)
 
 TEST_STEPS += test-fuzz-dt
