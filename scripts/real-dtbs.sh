@@ -10,11 +10,14 @@
 # 3. compiles every r8a77*.dts, r8a779*.dts and r8a774*.dts into
 #    BUILD_DIR/real-dtbs/NAME.dtb with cpp + dtc.
 #
+# 4. builds the composite trees the kernel's Makefile defines as a base
+#    tree plus .dtso overlays (NAME-dtbs := base.dtb overlay.dtbo), with
+#    dtc -@ and fdtoverlay, into the same directory.  An overlay alone is
+#    a fragment, not a tree, and is not tested by itself.
+#
 # Each stage leaves a stamp file, so a second run does nothing and prints
-# nothing.  Overlays (.dtso) are not compiled: they are fragments meant to
-# be applied on top of a base tree, not trees of their own (see
-# docs/boards.md).  Any failure stops the script with a message naming the
-# stage and the file.
+# nothing.  Any failure stops the script with a message naming the stage
+# and the file.
 set -euo pipefail
 
 build=${1:-build}
@@ -79,7 +82,9 @@ fi
 
 # Stage 3: compile.  cpp's status matters: a missing header truncates its
 # output, and dtc would happily compile the truncated tree.
-if [[ ! -f $out/.stamp || $(cat "$out/.stamp") != "$(basename "$deb")" ]]; then
+# The stamp names the package and what this script builds from it.
+stamp="$(basename "$deb") trees+composites"
+if [[ ! -f $out/.stamp || $(cat "$out/.stamp") != "$stamp" ]]; then
     rm -f "$out"/*.dtb
     n=0
     cd "$src"
@@ -87,7 +92,6 @@ if [[ ! -f $out/.stamp || $(cat "$out/.stamp") != "$(basename "$deb")" ]]; then
     # r8a77* covers the r8a779* (Gen3 V3x, Gen4) and r8a774* (RZ/G2)
     # names as well.
     dts_files=(arch/arm64/boot/dts/renesas/r8a77*.dts)
-    overlays=(arch/arm64/boot/dts/renesas/r8a77*.dtso)
     cd - >/dev/null
     [[ ${#dts_files[@]} -gt 0 ]] || die "no R-Car .dts files in $src"
     for d in "${dts_files[@]}"; do
@@ -104,7 +108,41 @@ if [[ ! -f $out/.stamp || $(cat "$out/.stamp") != "$(basename "$deb")" ]]; then
         rm -f "$err"
         n=$((n + 1))
     done
-    echo "real-dtbs: $n device trees compiled into $out" \
-         "(${#overlays[@]} .dtso overlays skipped: fragments, not trees)"
-    basename "$deb" >"$out/.stamp"
+    # Composite trees: the kernel's Makefile lists some as a base tree
+    # plus overlays ("NAME-dtbs := base.dtb overlay.dtbo...").  Built the
+    # same way: base and overlays compiled with symbols (-@), then
+    # fdtoverlay.
+    makefile=$src/arch/arm64/boot/dts/renesas/Makefile
+    tmp=$out/.overlay-work
+    rm -rf "$tmp"
+    mkdir -p "$tmp"
+    composed=0
+    while read -r name parts; do
+        files=()
+        for part in $parts; do
+            stem=${part%.*}
+            case $part in
+            *.dtb)  srcfile=arch/arm64/boot/dts/renesas/$stem.dts ;;
+            *.dtbo) srcfile=arch/arm64/boot/dts/renesas/$stem.dtso ;;
+            *)      die "$makefile: $name: unexpected part '$part'" ;;
+            esac
+            err=$tmp/$stem.err
+            if ! (cd "$src" &&
+                  cpp -nostdinc -undef -D__DTS__ -x assembler-with-cpp \
+                      -I include -I arch/arm64/boot/dts "$srcfile" |
+                  dtc -q -@ -I dts -O dtb -o "$tmp/$part" -) 2>"$err"; then
+                die "compiling $srcfile for $name failed: $(grep -m1 -i 'error' "$err" || head -1 "$err") (log: $err)"
+            fi
+            files+=("$tmp/$part")
+        done
+        if ! fdtoverlay -i "${files[0]}" -o "$out/$name.dtb" \
+                 "${files[@]:1}" 2>"$tmp/$name.err"; then
+            die "applying the overlays of $name failed: $(head -1 "$tmp/$name.err") (log: $tmp/$name.err)"
+        fi
+        composed=$((composed + 1))
+    done < <(sed -n 's/^\(r8a77[^ ]*\)-dtbs := \(.*\)$/\1 \2/p' "$makefile")
+    rm -rf "$tmp"
+    echo "real-dtbs: $n device trees compiled and $composed composed with" \
+         "overlays into $out"
+    echo "$stamp" >"$out/.stamp"
 fi
