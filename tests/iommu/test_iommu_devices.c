@@ -565,6 +565,43 @@ static void domain_init_shares_the_p2m_and_flush_errors_propagate(void **state)
     assert_false(t->hwdom.is_crashed);
 }
 
+static void map_and_unmap_go_page_by_page_and_undo_failures(void **state)
+{
+    struct test_domains *t = *state;
+    unsigned int flush_flags = 0;
+
+    assert_int_equal(iommu_map(&t->guest1, _dfn(0x100), _mfn(0x80100), 4,
+                               IOMMUF_readable, &flush_flags), 0);
+    assert_int_equal(tiommu_mapped_pages(&t->guest1), 4);
+    assert_int_equal(tiommu_count(TIOMMU_MAP_PAGE), 4);
+    assert_true(flush_flags & IOMMU_FLUSHF_added);
+
+    /* The third page fails: the two before it are unmapped again. */
+    tiommu_fail(TIOMMU_MAP_PAGE, 2, -ENOMEM);
+    flush_flags = 0;
+    assert_int_equal(iommu_map(&t->guest1, _dfn(0x200), _mfn(0x80200), 5,
+                               IOMMUF_writable, &flush_flags), -ENOMEM);
+    assert_int_equal(tiommu_mapped_pages(&t->guest1), 4);
+    assert_int_equal(tiommu_count(TIOMMU_UNMAP_PAGE), 2);
+    assert_true(t->guest1.is_crashed);
+    assert_true(console_capture_contains("d1: IOMMU mapping dfn 0x202"));
+
+    /* Unmapping goes on past an error and reports the first. */
+    tiommu_fail(TIOMMU_UNMAP_PAGE, 1, -EIO);
+    flush_flags = 0;
+    assert_int_equal(iommu_unmap(&t->guest1, _dfn(0x100), 4, &flush_flags),
+                     -EIO);
+    assert_int_equal(tiommu_count(TIOMMU_UNMAP_PAGE), 2 + 4);
+    assert_int_equal(tiommu_mapped_pages(&t->guest1), 1);
+    assert_int_equal(iommu_unmap(&t->guest1, _dfn(0x101), 1, &flush_flags),
+                     0);
+
+    /* A domain without IOMMU maps nothing and is not an error. */
+    assert_int_equal(iommu_map(&t->plain, _dfn(0), _mfn(0), 1,
+                               IOMMUF_readable, &flush_flags), 0);
+    assert_int_equal(tiommu_count(TIOMMU_MAP_PAGE), 4 + 3);
+}
+
 static void a_domain_without_iommu_gets_no_driver_state(void **state)
 {
     struct test_domains *t = *state;
@@ -758,6 +795,7 @@ int main(void)
         T(driver_failures_leave_assignment_as_it_was),
         T(destroy_returns_every_device_to_quarantine_first),
         T(domain_init_shares_the_p2m_and_flush_errors_propagate),
+        T(map_and_unmap_go_page_by_page_and_undo_failures),
         T(a_domain_without_iommu_gets_no_driver_state),
         T(hwdom_init_reaches_the_driver),
         T(hwdom_build_assigns_protected_devices_only),

@@ -25,6 +25,7 @@ struct tiommu {
 struct tiommu_domain {
     struct domain *d;
     unsigned int nr_devices;
+    unsigned long nr_mapped;         /* pages mapped by map_page */
 };
 
 struct tiommu_master {
@@ -287,6 +288,40 @@ static int tiommu_iotlb_flush(struct domain *d, dfn_t dfn,
                   injected(TIOMMU_IOTLB_FLUSH));
 }
 
+static int tiommu_map_page(struct domain *d, dfn_t dfn, mfn_t mfn,
+                           unsigned int flags, unsigned int *flush_flags)
+{
+    struct tiommu_domain *td = domain_of(d);
+    int rc = injected(TIOMMU_MAP_PAGE);
+
+    (void)dfn;
+    (void)mfn;
+    if ( !td || !(flags & (IOMMUF_readable | IOMMUF_writable)) )
+        protocol_error("map_page without domain state or permissions", NULL);
+    if ( rc || !td )
+        return record(TIOMMU_MAP_PAGE, NULL, d, NULL, rc ?: -EINVAL);
+    td->nr_mapped++;
+    *flush_flags |= IOMMU_FLUSHF_added;
+    return record(TIOMMU_MAP_PAGE, NULL, d, NULL, 0);
+}
+
+static int tiommu_unmap_page(struct domain *d, dfn_t dfn, unsigned int order,
+                             unsigned int *flush_flags)
+{
+    struct tiommu_domain *td = domain_of(d);
+    int rc = injected(TIOMMU_UNMAP_PAGE);
+
+    (void)dfn;
+    if ( !td || order || !td->nr_mapped )
+        protocol_error("unmap_page of nothing mapped", NULL);
+    if ( rc || !td )
+        return record(TIOMMU_UNMAP_PAGE, NULL, d, NULL, rc ?: -EINVAL);
+    if ( td->nr_mapped )
+        td->nr_mapped--;
+    *flush_flags |= IOMMU_FLUSHF_modified;
+    return record(TIOMMU_UNMAP_PAGE, NULL, d, NULL, 0);
+}
+
 static void tiommu_free_fwspec_priv(device_t *dev, void *priv)
 {
     struct tiommu_master *m = priv;
@@ -323,6 +358,8 @@ static const struct iommu_ops tiommu_ops = {
     .assign_device = tiommu_assign_device,
     .reassign_device = tiommu_reassign_device,
     .iotlb_flush = tiommu_iotlb_flush,
+    .map_page = tiommu_map_page,
+    .unmap_page = tiommu_unmap_page,
     .free_fwspec_priv = tiommu_free_fwspec_priv,
     .shutdown = tiommu_shutdown,
 };
@@ -484,6 +521,13 @@ unsigned int tiommu_nr_domains(void)
 unsigned int tiommu_nr_devices(void)
 {
     return nr_devices;
+}
+
+unsigned long tiommu_mapped_pages(struct domain *d)
+{
+    struct tiommu_domain *td = domain_of(d);
+
+    return td ? td->nr_mapped : 0;
 }
 
 unsigned int tiommu_protocol_errors(void)

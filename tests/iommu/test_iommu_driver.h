@@ -23,6 +23,8 @@ enum tiommu_op {
     TIOMMU_ASSIGN,
     TIOMMU_REASSIGN,
     TIOMMU_IOTLB_FLUSH,
+    TIOMMU_MAP_PAGE,
+    TIOMMU_UNMAP_PAGE,
     TIOMMU_FREE_PRIV,
     TIOMMU_SHUTDOWN,
     TIOMMU_NR_OPS,
@@ -66,6 +68,8 @@ enum tiommu_dev_state tiommu_dev_state(const struct dt_device_node *np,
 unsigned int tiommu_nr_instances(void);
 unsigned int tiommu_nr_domains(void);
 unsigned int tiommu_nr_devices(void);
+/* Pages d has mapped through map_page and not unmapped. */
+unsigned long tiommu_mapped_pages(struct domain *d);
 /* Illegal call sequences seen (e.g. assign of a device never added). */
 unsigned int tiommu_protocol_errors(void);
 

@@ -129,6 +129,31 @@ static void bad_requests_are_refused_and_change_nothing(void **state)
     assert_int_equal(tiommu_count(TIOMMU_IOTLB_FLUSH), 0);
 }
 
+static void p2m_changes_reach_the_iommu_and_flush_errors_come_back(void **state)
+{
+    struct env *e = *state;
+    gfn_t gfn = _gfn(GUEST_RAM0_BASE >> PAGE_SHIFT);
+    p2m_type_t t;
+    mfn_t mfn = p2m_lookup(e->guest, gfn, &t);
+
+    /* The domain shares its P2M: its flush hook is the IOMMU core's. */
+    assert_ptr_equal(e->guest->arch.p2m.iotlb_flush, iommu_iotlb_flush);
+    assert_true(iommu_use_hap_pt(e->guest));
+
+    /* A permission change is one batch: one flush reaches the driver. */
+    assert_int_equal(p2m_change_type_range(e->guest, gfn, 1, p2m_ram_rw,
+                                           p2m_ram_ro), 0);
+    assert_int_equal(tiommu_count_rc(TIOMMU_IOTLB_FLUSH, 0), 1);
+    assert_int_equal(tiommu_call(0)->domid, 1);
+
+    /* The driver's flush times out: the P2M's caller hears it. */
+    tiommu_fail(TIOMMU_IOTLB_FLUSH, 0, -ETIMEDOUT);
+    assert_int_equal(guest_physmap_remove_page(e->guest, gfn, mfn, 0),
+                     -ETIMEDOUT);
+    assert_true(e->guest->is_crashed);
+    assert_true(console_capture_contains("d1: IOMMU IOTLB flush failed"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -136,6 +161,9 @@ int main(void)
             grant_frames_map_one_to_one_and_unmap, setup, teardown),
         cmocka_unit_test_setup_teardown(
             bad_requests_are_refused_and_change_nothing, setup, teardown),
+        cmocka_unit_test_setup_teardown(
+            p2m_changes_reach_the_iommu_and_flush_errors_come_back, setup,
+            teardown),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -17,13 +17,12 @@ struct domain *hardware_domain;
 static LIST_HEAD(domain_list);
 static DEFINE_SPINLOCK(domlist_lock);
 
-/*
- * The IOMMU core (xen/drivers/passthrough/iommu.c) is not linked into
- * every hosted program yet; until it is, a domain simply has no IOMMU.
- */
-int iommu_domain_init(struct domain *d, unsigned int opts) __attribute__((weak));
-void iommu_hwdom_init(struct domain *d) __attribute__((weak));
-void iommu_domain_destroy(struct domain *d) __attribute__((weak));
+static const struct domain_iommu_hooks *iommu_hooks;
+
+void domain_set_iommu_hooks(const struct domain_iommu_hooks *hooks)
+{
+    iommu_hooks = hooks;
+}
 
 void domain_crash(struct domain *d)
 {
@@ -214,8 +213,8 @@ static void teardown(struct domain *d)
 {
     d->is_dying = true;
     /* Devices back to quarantine before their tables go. */
-    if ( d->iommu_hooked && iommu_domain_destroy )
-        iommu_domain_destroy(d);
+    if ( d->iommu_hooked && iommu_hooks && iommu_hooks->destroy )
+        iommu_hooks->destroy(d);
     d->iommu_hooked = false;
     p2m_teardown(d);
     relinquish_ram(d);
@@ -253,9 +252,9 @@ struct domain *domain_create(domid_t domid, const char *name,
 
     rc = p2m_init(d);
     /* After the P2M (it may set the flush hook), before RAM is mapped. */
-    if ( !rc && iommu_domain_init )
+    if ( !rc && iommu_hooks && iommu_hooks->init )
     {
-        rc = iommu_domain_init(d, 0);
+        rc = iommu_hooks->init(d);
         d->iommu_hooked = !rc;
     }
     if ( !rc )
@@ -271,8 +270,6 @@ struct domain *domain_create(domid_t domid, const char *name,
     if ( cdf & CDF_privileged )
         hardware_domain = d;
     spin_unlock(&domlist_lock);
-    if ( (cdf & CDF_privileged) && d->iommu_hooked && iommu_hwdom_init )
-        iommu_hwdom_init(d);
     printk(XENLOG_INFO "d%u (%s): created, %lu MiB RAM%s\n", domid, name,
            (unsigned long)(mem_size >> 20),
            is_domain_direct_mapped(d) ? " at IPA == PA" : "");

@@ -11,9 +11,9 @@
  * P2M maps it with blocks where it can.  Every page the domain owns (RAM
  * and P2M tables) goes back to the allocator when it is destroyed.
  *
- * The IOMMU layer's part runs as in upstream Xen: iommu_domain_init()
- * after the P2M is set up and before RAM is mapped, iommu_hwdom_init()
- * for the hardware domain once it is built.
+ * The IOMMU layer's part runs through hooks it registers (so that this
+ * file links without it): init after the P2M is set up and before RAM is
+ * mapped (it may set p2m.iotlb_flush), destroy first at teardown.
  */
 #include <xen/err.h>
 #include <xen/sched.h>
@@ -27,13 +27,24 @@
 struct domain *domain_create(domid_t domid, const char *name,
                              unsigned int cdf, paddr_t mem_size);
 /*
- * Tear down: the IOMMU (iommu_domain_destroy: devices back to
- * quarantine), the P2M, RAM, the structure itself.
+ * Tear down: the IOMMU hook (devices back to quarantine), the P2M, RAM,
+ * the structure itself.
  */
 void domain_destroy(struct domain *d);
 
 /* The domain with this id, or NULL.  No reference is taken. */
 struct domain *domain_by_id(domid_t domid);
 unsigned int domain_count(void);
+
+/*
+ * The IOMMU layer's part of a domain's life (upstream Xen calls
+ * iommu_domain_init / iommu_domain_destroy from here).  init runs for
+ * every domain; a failure fails the creation.  NULL: no hooks.
+ */
+struct domain_iommu_hooks {
+    int (*init)(struct domain *d);
+    void (*destroy)(struct domain *d);
+};
+void domain_set_iommu_hooks(const struct domain_iommu_hooks *hooks);
 
 #endif /* XEN_DOMAIN_H */
