@@ -546,6 +546,65 @@ static int dt_build_nodes(struct dt_build *b)
 }
 
 /* ------------------------------------------------------------------ */
+/* Sibling names                                                       */
+
+/* The last component of a node's path: "iommu@e67b0000". */
+static const char *dt_unit_name(const struct dt_device_node *np)
+{
+    return strrchr(np->full_name, '/') + 1;
+}
+
+static unsigned int dt_sibling_hash(const struct dt_device_node *np,
+                                    unsigned int slots)
+{
+    const unsigned char *s = (const unsigned char *)dt_unit_name(np);
+    uint32_t h = 2166136261U ^ (uint32_t)((uintptr_t)np->parent >> 4);
+
+    /* FNV-1a over the name, seeded with the parent. */
+    for ( ; *s; s++ )
+        h = (h ^ *s) * 16777619U;
+    return h & (slots - 1);
+}
+
+/*
+ * Two siblings with one name make a path ambiguous, and paths name the
+ * devices given to guests: refuse them.  A temporary hash of (parent,
+ * name) keeps this linear in the number of nodes.
+ */
+static int dt_check_sibling_names(struct dt_build *b)
+{
+    struct dt_device_node **seen, *np, *other;
+    unsigned int slots = 8, i;
+    int rc = 0;
+
+    while ( slots < 2 * b->tree->nr_nodes )
+        slots <<= 1;
+    seen = xzalloc_array(struct dt_device_node *, slots);
+    if ( !seen )
+    {
+        dt_err("/", "out of memory checking the names of %u nodes",
+               b->tree->nr_nodes);
+        return -ENOMEM;
+    }
+    for ( np = b->tree->root.allnext; np && !rc; np = np->allnext )
+    {
+        for ( i = dt_sibling_hash(np, slots);
+              (other = seen[i]) != NULL;
+              i = (i + 1) & (slots - 1) )
+            if ( other->parent == np->parent &&
+                 !strcmp(dt_unit_name(other), dt_unit_name(np)) )
+            {
+                dt_err(np->full_name, "two sibling nodes have this name");
+                rc = -EINVAL;
+                break;
+            }
+        seen[i] = np;
+    }
+    xfree(seen);
+    return rc;
+}
+
+/* ------------------------------------------------------------------ */
 /* The phandle index                                                   */
 
 static unsigned int dt_phandle_hash(dt_phandle handle, unsigned int slots)
@@ -645,6 +704,8 @@ int dt_unflatten(const void *fdt, size_t size, struct dt_device_node **root)
     memset(&b, 0, sizeof(b));
     b.fdt = fdt;
     rc = dt_build_nodes(&b);
+    if ( !rc )
+        rc = dt_check_sibling_names(&b);
     if ( !rc )
         rc = dt_index_phandles(&b);
     if ( rc )
