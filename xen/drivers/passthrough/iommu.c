@@ -2,6 +2,7 @@
  * The generic IOMMU layer: global enablement, the domain life cycle and
  * the calls that reach the driver for a domain (IOTLB flush, map/unmap).
  */
+#include <xen/domain.h>
 #include <xen/errno.h>
 #include <xen/iommu.h>
 #include <xen/iommu-private.h>
@@ -29,10 +30,27 @@ struct domain *iommu_quarantine_owner(void)
     return dom_io ? dom_io : &quarantine_domain;
 }
 
+static int domain_hook_init(struct domain *d)
+{
+    return iommu_domain_init(d, 0);
+}
+
+/* Every domain created from boot on goes through the IOMMU core. */
+static const struct domain_iommu_hooks iommu_domain_hooks = {
+    .init = domain_hook_init,
+    .destroy = iommu_domain_destroy,
+};
+
+void iommu_unhook_domains(void)
+{
+    domain_set_iommu_hooks(NULL);
+}
+
 int iommu_setup(void)
 {
     int rc;
 
+    domain_set_iommu_hooks(&iommu_domain_hooks);
     iommu_enabled = false;
     if ( !iommu_enable )
     {

@@ -15,6 +15,9 @@ int arch_iommu_domain_init(struct domain *d);
 void arch_iommu_domain_destroy(struct domain *d);
 void arch_iommu_hwdom_init(struct domain *d);
 
+/* iommu.c: forget the domain hooks iommu_setup() installed. */
+void iommu_unhook_domains(void);
+
 /* device_tree.c */
 void iommu_dt_domain_init(struct domain *d);
 /* Remove every registered device of the host tree; -EBUSY if one is

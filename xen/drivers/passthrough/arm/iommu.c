@@ -215,6 +215,7 @@ void iommu_hardware_teardown(void)
     if ( iommu_ops && iommu_ops->shutdown )
         iommu_ops->shutdown();
 
+    iommu_unhook_domains();
     iommu_ops = NULL;
     iommus_up = 0;
     iommu_enabled = false;
