@@ -3,8 +3,8 @@
 # $TEST_SUMMARY ("passed N" / "failed N").  The node counts it checks
 # against come from fdtdump, a parser independent of libfdt and of ours.
 # With IPMMU_SIM, also runs 'ipmmu-sim dt' on every DTB: it must accept
-# each one, find as many IPMMUs as fdtdump shows IPMMU compatibles, and
-# exactly one root; and the built-in boards must show the same IPMMUs and
+# each one, find as many IPMMUs as fdtdump shows IPMMU compatibles,
+# exactly one root, and the generation the SoC's name implies; and the built-in boards must show the same IPMMUs and
 # masters as the mainline trees of the same boards.
 #
 #   run.sh TEST_PROGRAM DTB_DIR [IPMMU_SIM]
@@ -59,12 +59,22 @@ if [[ -n $sim ]]; then
         fi
         got=$(sed -n '1s/.* nodes, \([0-9]*\) IPMMUs,.*/\1/p' "$out")
         roots=$(grep -c '^  /.* root ' "$out")
-        if [[ $got == "$want" && ( $want -eq 0 || $roots -eq 1 ) ]]; then
+        # R-Car V3U/S4/V4H/V4M (r8a779a0/f0/g0/h0, and the S4 variant
+        # r8a779f4, the V4H variant r8a779g2) are Gen4; the rest, the
+        # r8a779m* H3e/M3e/M3Ne included, Gen3.
+        case $name in
+        r8a779[afgh]*) gen=gen4 ;;
+        *)             gen=gen3 ;;
+        esac
+        gens=$(grep -E '^  /.* (root|cache) ' "$out" |
+               awk '{print $6}' | sort -u | tr '\n' ' ')
+        if [[ $got == "$want" && ( $want -eq 0 || $roots -eq 1 ) &&
+              ( $want -eq 0 || $gens == "$gen " ) ]]; then
             sp=$((sp + 1))
         else
             sf=$((sf + 1))
             echo "FAIL ipmmu-sim dt $name: $got IPMMUs ($want expected)," \
-                 "$roots roots"
+                 "$roots roots, generations '$gens' ($gen expected)"
         fi
     done
 fi
