@@ -41,8 +41,9 @@ test_iommu_sweep_SRCS := tests/iommu/test_iommu_sweep.c $(IOMMU_TEST_COMMON)
 test_iommu_helpers_SRCS := tests/iommu/test_iommu_helpers.c \
                            $(IOMMU_TEST_COMMON)
 
-# The driver section walked in an optimised build without sanitizers and
-# in the ASan/UBSan build (see tests/iommu/section_check.c).
+# The driver section walked in an optimised build without sanitizers, in
+# the ASan/UBSan build and with clang's sanitizers
+# (see tests/iommu/section_check.c).
 IOMMU_SECTION_SRCS := tests/iommu/section_check.c \
                       tests/iommu/section_check_drivers.c \
                       xen/arch/arm/device.c
@@ -57,6 +58,14 @@ endef
 $(eval $(call iommu_section_rules,rel))
 $(eval $(call iommu_section_rules,asan))
 
+# clang's AddressSanitizer too (the fuzz targets are built with clang).
+$(BUILD)/clang-asan/bin/iommu_section_check: $(IOMMU_SECTION_SRCS) \
+        xen/arch/arm/include/asm/device.h
+	@mkdir -p $(@D)
+	clang $(STD) $(WARN) -O1 -fsanitize=address,undefined -DHOSTED_BUILD \
+	    $(INCLUDES) -o $@ $(IOMMU_SECTION_SRCS)
+
 iommu-section-check: $(BUILD)/rel/bin/iommu_section_check \
-                     $(BUILD)/asan/bin/iommu_section_check
+                     $(BUILD)/asan/bin/iommu_section_check \
+                     $(BUILD)/clang-asan/bin/iommu_section_check
 	@set -e; for b in $^; do $$b; done
