@@ -18,7 +18,7 @@
 #define TL_RAM_BASE   0x40000000ULL
 #define TL_RAM_SIZE   0x20000000ULL     /* 512 MiB */
 #define TL_POOL_BASE  0x40000000ULL     /* table pages */
-#define TL_POOL_SIZE  0x01000000ULL
+#define TL_POOL_SIZE  0x06000000ULL     /* 96 MiB */
 #define TL_DATA_BASE  0x48000000ULL     /* pages tests map */
 #define TL_IRQ_LINE   228
 

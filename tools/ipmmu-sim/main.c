@@ -12,6 +12,8 @@ static const struct sim_command commands[] = {
     { "dt", "show the IPMMUs and their masters in a device tree",
       cmd_dt_usage, cmd_dt },
     { "boards", "list the built-in boards", cmd_boards_usage, cmd_boards },
+    { "run", "boot a board, pass devices through to guests, check DMA",
+      cmd_run_usage, cmd_run },
 };
 
 #define NR_COMMANDS (sizeof(commands) / sizeof(commands[0]))

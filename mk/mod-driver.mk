@@ -1,0 +1,28 @@
+# The IPMMU-VMSA driver, its tests and 'ipmmu-sim run' (the main job).
+# See docs/ipmmu-driver.md and docs/ipmmu-sim-run.md.
+
+IPMMU_DRIVER_SRCS := xen/drivers/passthrough/arm/ipmmu-vmsa.c \
+                     xen/drivers/passthrough/arm/ipmmu-vmsa-probe.c \
+                     xen/drivers/passthrough/arm/ipmmu-vmsa-hw.c \
+                     xen/drivers/passthrough/arm/ipmmu-vmsa-fault.c
+XEN_SRCS += $(IPMMU_DRIVER_SRCS)
+
+# --- Unit tests against the IPMMU model on the built-in boards -------------
+IPMMU_TEST_COMMON := tests/ipmmu/ipmmu_test_env.c
+
+TESTS += test_ipmmu_probe test_ipmmu_domains test_ipmmu_sweep
+test_ipmmu_probe_SRCS := tests/ipmmu/test_ipmmu_probe.c $(IPMMU_TEST_COMMON)
+test_ipmmu_domains_SRCS := tests/ipmmu/test_ipmmu_domains.c \
+                           $(IPMMU_TEST_COMMON)
+test_ipmmu_sweep_SRCS := tests/ipmmu/test_ipmmu_sweep.c $(IPMMU_TEST_COMMON)
+
+# --- ipmmu-sim run ----------------------------------------------------------
+ipmmu-sim_SRCS += tools/ipmmu-sim/cmd_run.c tools/ipmmu-sim/run_config.c \
+                  tools/ipmmu-sim/run_dma.c
+
+# Scenario tests: the asan build of 'ipmmu-sim run' on every built-in
+# board and on bad configurations (outputs and exit statuses).
+TEST_STEPS += test-ipmmu-sim-run
+test-ipmmu-sim-run: $(BUILD)/asan/bin/ipmmu-sim
+	@tests/scenarios/run-scenarios.sh $(BUILD)/asan/bin/ipmmu-sim \
+	    $(BUILD)/scenarios

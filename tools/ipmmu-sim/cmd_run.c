@@ -1,0 +1,844 @@
+/*
+ * ipmmu-sim run: the main job.  Boots a board in the simulator, probes
+ * the IPMMUs, quarantines every bus master, builds the hardware domain,
+ * creates guests from xl-style configurations with devices passed
+ * through, and proves each step with DMA through the IPMMU model: bytes
+ * that land in the guest's pages, faults where there must be faults, a
+ * P2M change that reaches the IOTLB, and a teardown that returns every
+ * page.  docs/ipmmu-sim-run.md describes the output and exit statuses.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libfdt.h>
+
+#include <xen/device_tree.h>
+#include <xen/domain.h>
+#include <xen/errno.h>
+#include <xen/iommu.h>
+#include <xen/mm.h>
+#include <xen/sched.h>
+#include <asm/domain.h>
+#include <asm/domain_build.h>
+#include <asm/p2m.h>
+
+#include "boards/boards.h"
+#include "hosted/console.h"
+#include "hosted/platform.h"
+#include "hosted/ram.h"
+#include "tools/ipmmu-sim/ipmmu_sim.h"
+#include "tools/ipmmu-sim/run_scenario.h"
+
+const char cmd_run_usage[] =
+    "usage: ipmmu-sim run [--board NAME | --dtb FILE] [--config FILE]...\n"
+    "                     [--dom0-memory MIB] [--verbose]\n"
+    "\n"
+    "Boots the board (default " BOARD_DEFAULT ") in the simulator: probes\n"
+    "the IPMMUs, quarantines every bus master, builds the hardware domain\n"
+    "(dom0) with the devices not passed through, creates one guest per\n"
+    "--config (xl syntax: name, memory, dtdev; without one, a built-in\n"
+    "guest 'domU'), then checks DMA of each passed-through device into the\n"
+    "guest's memory, faults outside it and from quarantined masters, a P2M\n"
+    "change, and the guest's destruction.  Ends with a summary table.\n"
+    "\n"
+    "exit status: 0 every check passed, 1 a check failed, 2 bad usage or\n"
+    "bad input (unknown board, unreadable tree, malformed config, unknown\n"
+    "or unusable device, memory that does not fit).\n";
+
+#define DOM0_DEFAULT_MIB  256
+#define DMA_TEST_LEN      8192          /* two pages: crosses a boundary */
+#define DTB_MAX_SIZE      (16U << 20)
+#define MIB               (1ULL << 20)
+
+struct run_opts {
+    const char *board;
+    const char *dtb;
+    const char *configs[RUN_MAX_GUESTS];
+    unsigned int nr_configs;
+    uint64_t dom0_mib;
+};
+
+struct run_world {
+    const char *label;
+    void *file_blob;                 /* --dtb contents */
+    const void *blob;
+    size_t blob_size;
+    void *patched;                   /* blob with xen,passthrough marks */
+    struct run_guest guests[RUN_MAX_GUESTS];
+    unsigned int nr_guests;
+    struct domain *dom0;
+    struct domain *doms[RUN_MAX_GUESTS];
+    bool booted, iommu_up;
+    unsigned int block_ctx;          /* context quarantined DMA uses */
+};
+
+/* ---- Checks, console, summary ---- */
+
+bool run_check(struct run *r, bool ok, const char *fmt, ...)
+{
+    struct run_row *row = r->nr_rows < RUN_MAX_ROWS ? &r->rows[r->nr_rows++]
+                                                    : NULL;
+    char what[256];
+    va_list args;
+
+    /* What the hypervisor said on the way comes before the verdict. */
+    run_show_console(r);
+    va_start(args, fmt);
+    vsnprintf(what, sizeof(what), fmt, args);
+    va_end(args);
+
+    printf("  [%s] %s\n", ok ? "ok" : "FAILED", what);
+    if ( ok )
+        r->passed++;
+    else
+        r->failed++;
+    if ( row )
+    {
+        snprintf(row->step, sizeof(row->step), "%s", r->step);
+        snprintf(row->what, sizeof(row->what), "%s", what);
+        row->ok = ok;
+    }
+    return ok;
+}
+
+void run_show_console(struct run *r)
+{
+    const char *p = console_capture_text();
+
+    while ( *p )
+    {
+        const char *end = strchr(p, '\n');
+        size_t len = end ? (size_t)(end - p) : strlen(p);
+
+        if ( strncmp(p, "[INFO] ", 7) == 0 )
+            printf("  (XEN) %.*s\n", (int)len - 7, p + 7);
+        else if ( r->verbose || strncmp(p, "[DEBUG] ", 8) != 0 )
+            printf("  (XEN) %.*s\n", (int)len, p);
+        p += len + (end ? 1 : 0);
+    }
+    console_capture_clear();
+    fflush(stdout);
+}
+
+void run_step(struct run *r, const char *step, const char *title)
+{
+    run_show_console(r);
+    r->step = step;
+    printf("\n== %s\n", title);
+}
+
+static void print_summary(const struct run *r)
+{
+    unsigned int i;
+
+    printf("\n== summary\n");
+    printf("  %-8s  %-6s  %s\n", "step", "result", "check");
+    printf("  %-8s  %-6s  %s\n", "--------", "------", "-----");
+    for ( i = 0; i < r->nr_rows; i++ )
+        printf("  %-8s  %-6s  %s\n", r->rows[i].step,
+               r->rows[i].ok ? "ok" : "FAILED", r->rows[i].what);
+    printf("\n%u checks: %u passed, %u failed\n", r->passed + r->failed,
+           r->passed, r->failed);
+}
+
+/* ---- Input ---- */
+
+static int parse_args(int argc, char **argv, struct run_opts *o)
+{
+    int i;
+
+    memset(o, 0, sizeof(*o));
+    o->dom0_mib = DOM0_DEFAULT_MIB;
+    for ( i = 1; i < argc; i++ )
+    {
+        const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+
+        if ( strcmp(a, "--verbose") == 0 || strcmp(a, "-v") == 0 )
+            continue;
+        if ( strcmp(a, "--board") && strcmp(a, "--dtb") &&
+             strcmp(a, "--config") && strcmp(a, "--dom0-memory") )
+        {
+            sim_error("run: unknown argument '%s' (see ipmmu-sim run "
+                      "--help)", a);
+            return -1;
+        }
+        if ( !v )
+        {
+            sim_error("run: %s needs a value", a);
+            return -1;
+        }
+        i++;
+        if ( strcmp(a, "--board") == 0 )
+            o->board = v;
+        else if ( strcmp(a, "--dtb") == 0 )
+            o->dtb = v;
+        else if ( strcmp(a, "--config") == 0 )
+        {
+            if ( o->nr_configs == RUN_MAX_GUESTS )
+            {
+                sim_error("run: at most %d --config", RUN_MAX_GUESTS);
+                return -1;
+            }
+            o->configs[o->nr_configs++] = v;
+        }
+        else
+        {
+            char *end;
+
+            o->dom0_mib = strtoull(v, &end, 0);
+            if ( *end || !o->dom0_mib || o->dom0_mib > (1ULL << 20) )
+            {
+                sim_error("run: --dom0-memory %s: a number of MiB from 1",
+                          v);
+                return -1;
+            }
+        }
+    }
+    if ( o->board && o->dtb )
+    {
+        sim_error("run: --board and --dtb exclude each other");
+        return -1;
+    }
+    return 0;
+}
+
+static int load_tree(const struct run_opts *o, struct run_world *w)
+{
+    const struct board *b;
+    FILE *f;
+    long size;
+
+    if ( !o->dtb )
+    {
+        b = board_find(o->board ? o->board : BOARD_DEFAULT);
+        if ( !b )
+        {
+            sim_error("run: no built-in board '%s' (see ipmmu-sim boards)",
+                      o->board);
+            return -1;
+        }
+        w->label = b->name;
+        w->blob = b->dtb;
+        w->blob_size = b->dtb_size;
+        return 0;
+    }
+
+    w->label = o->dtb;
+    f = fopen(o->dtb, "rb");
+    if ( !f )
+    {
+        sim_error("%s: cannot open: %m", o->dtb);
+        return -1;
+    }
+    if ( fseek(f, 0, SEEK_END) || (size = ftell(f)) <= 0 ||
+         size > DTB_MAX_SIZE || fseek(f, 0, SEEK_SET) )
+    {
+        sim_error("%s: not a device tree blob (size)", o->dtb);
+        fclose(f);
+        return -1;
+    }
+    w->file_blob = malloc(size);
+    if ( !w->file_blob || fread(w->file_blob, 1, size, f) != (size_t)size )
+    {
+        sim_error("%s: cannot read", o->dtb);
+        fclose(f);
+        return -1;
+    }
+    fclose(f);
+    if ( fdt_check_header(w->file_blob) ||
+         fdt_totalsize(w->file_blob) > (size_t)size )
+    {
+        sim_error("%s: malformed device tree: bad header", o->dtb);
+        return -1;
+    }
+    w->blob = w->file_blob;
+    w->blob_size = size;
+    return 0;
+}
+
+/* The guest 'ipmmu-sim run' creates when no --config is given. */
+static const struct {
+    const char *board;
+    const char *dtdevs[2];
+} default_guest_devices[] = {
+    { "h3-salvator-xs", { "/soc/mmc@ee140000", "/soc/sata@ee300000" } },
+    { "m3n-salvator-xs", { "/soc/mmc@ee140000", "/soc/sata@ee300000" } },
+    { "s4-spider", { "/soc/mmc@ee140000", "/soc/dma-controller@e7351000" } },
+};
+
+static int add_default_dtdev(struct run_guest *g, const char *path)
+{
+    g->dtdevs[g->nr_dtdevs] = strdup(path);
+    if ( !g->dtdevs[g->nr_dtdevs] )
+        return -1;
+    g->nr_dtdevs++;
+    return 0;
+}
+
+static int default_guest(const struct run_opts *o, struct run_world *w)
+{
+    struct run_guest *g = &w->guests[0];
+    unsigned int i, j;
+    int node;
+
+    memset(g, 0, sizeof(*g));
+    strcpy(g->name, "domU");
+    g->memory_mib = 256;
+    g->source = "built-in";
+    w->nr_guests = 1;
+
+    for ( i = 0; !o->dtb && i < sizeof(default_guest_devices) /
+                                sizeof(default_guest_devices[0]); i++ )
+        if ( strcmp(default_guest_devices[i].board, w->label) == 0 )
+        {
+            for ( j = 0; j < 2; j++ )
+                if ( add_default_dtdev(g,
+                                       default_guest_devices[i].dtdevs[j]) )
+                    return -1;
+            return 0;
+        }
+
+    /* Any other tree: its first two masters behind an IOMMU. */
+    for ( node = fdt_next_node(w->blob, -1, NULL);
+          node >= 0 && g->nr_dtdevs < 2;
+          node = fdt_next_node(w->blob, node, NULL) )
+    {
+        char path[256];
+        const char *status = fdt_getprop(w->blob, node, "status", NULL);
+
+        if ( !fdt_getprop(w->blob, node, "iommus", NULL) ||
+             (status && strcmp(status, "okay") && strcmp(status, "ok")) ||
+             fdt_get_path(w->blob, node, path, sizeof(path)) )
+            continue;
+        if ( add_default_dtdev(g, path) )
+            return -1;
+    }
+    return 0;
+}
+
+/* What can be checked on the blob before booting it. */
+static int check_guests(struct run_world *w)
+{
+    unsigned int i, j, k, l;
+
+    for ( i = 0; i < w->nr_guests; i++ )
+    {
+        struct run_guest *g = &w->guests[i];
+
+        for ( k = 0; k < i; k++ )
+            if ( strcmp(w->guests[k].name, g->name) == 0 )
+            {
+                sim_error("%s: guest name '%s' is used by %s too",
+                          g->source, g->name, w->guests[k].source);
+                return -1;
+            }
+
+        for ( j = 0; j < g->nr_dtdevs; j++ )
+        {
+            const char *path = g->dtdevs[j];
+            int node = fdt_path_offset(w->blob, path);
+
+            if ( node < 0 )
+            {
+                sim_error("%s: guest '%s': dtdev \"%s\": no such node in "
+                          "%s", g->source, g->name, path, w->label);
+                return -1;
+            }
+            if ( !fdt_getprop(w->blob, node, "iommus", NULL) )
+            {
+                sim_error("%s: guest '%s': dtdev \"%s\" is not behind an "
+                          "IOMMU (no iommus property): it cannot be passed "
+                          "through safely", g->source, g->name, path);
+                return -1;
+            }
+            for ( k = 0; k < i; k++ )
+                for ( l = 0; l < w->guests[k].nr_dtdevs; l++ )
+                    if ( strcmp(w->guests[k].dtdevs[l], path) == 0 )
+                    {
+                        sim_error("%s: guest '%s': dtdev \"%s\" is already "
+                                  "assigned to guest '%s' (%s)", g->source,
+                                  g->name, path, w->guests[k].name,
+                                  w->guests[k].source);
+                        return -1;
+                    }
+        }
+    }
+    return 0;
+}
+
+/* Mark every passed-through node xen,passthrough, as a user would. */
+static int mark_passthrough(struct run_world *w)
+{
+    size_t size = w->blob_size + 64 * RUN_MAX_DTDEVS * (w->nr_guests + 1);
+    unsigned int i, j;
+    int rc;
+
+    w->patched = malloc(size);
+    if ( !w->patched )
+        return -FDT_ERR_NOSPACE;
+    rc = fdt_open_into(w->blob, w->patched, size);
+    for ( i = 0; !rc && i < w->nr_guests; i++ )
+        for ( j = 0; !rc && j < w->guests[i].nr_dtdevs; j++ )
+        {
+            int node = fdt_path_offset(w->patched, w->guests[i].dtdevs[j]);
+
+            rc = node < 0 ? node
+                          : fdt_setprop_empty(w->patched, node,
+                                              "xen,passthrough");
+        }
+    if ( !rc )
+        rc = fdt_pack(w->patched);
+    if ( rc )
+        sim_error("%s: cannot mark the passthrough devices: %s", w->label,
+                  fdt_strerror(rc));
+    return rc;
+}
+
+/* ---- Steps ---- */
+
+static bool boot_and_probe(struct run *r, struct run_world *w)
+{
+    char err[256];
+    int rc;
+
+    run_step(r, "boot", "boot");
+    rc = platform_boot(w->patched, fdt_totalsize(w->patched), err,
+                       sizeof(err));
+    if ( rc )
+    {
+        run_show_console(r);
+        sim_error("%s: %s", w->label, err);
+        return false;
+    }
+    w->booted = true;
+    printf("  %s: %lu MiB of RAM, %u IPMMUs, %u bus masters with iommus\n",
+           w->label, hosted_pages_total() >> (20 - PAGE_SHIFT),
+           soc_nr_ipmmus(platform_soc()), soc_nr_masters(platform_soc()));
+
+    run_step(r, "probe", "IOMMU probe");
+    rc = iommu_setup();
+    run_show_console(r);
+    w->iommu_up = iommu_enabled;
+    run_check(r, iommu_enabled && rc == 0, "%u of %u IPMMUs up%s%s",
+              iommu_hardware_count(), soc_nr_ipmmus(platform_soc()),
+              rc ? ": " : "", rc ? errno_name(rc) : "");
+    return iommu_enabled;
+}
+
+static bool node_has_iommus(const struct dt_device_node *np)
+{
+    return dt_find_property(np, "iommus", NULL) != NULL &&
+           dt_device_is_available(np);
+}
+
+static void quarantine_masters(struct run *r, struct run_world *w)
+{
+    struct dt_device_node *np;
+    unsigned int n = 0, bad = 0;
+
+    run_step(r, "quarant.", "quarantine: every master behind an IPMMU");
+    dt_for_each_device_node(dt_host, np)
+    {
+        if ( !node_has_iommus(np) )
+            continue;
+        if ( iommu_add_dt_device(np) == 0 )
+            n++;
+        else
+            bad++;
+    }
+    run_show_console(r);
+    run_check(r, bad == 0, "%u masters registered, their DMA blocked until "
+              "assigned%s", n, bad ? " (some could not be registered)" : "");
+
+    /* A passed-through device is still unassigned: its DMA must fault. */
+    if ( w->nr_guests && w->guests[0].nr_dtdevs )
+    {
+        const char *dev = w->guests[0].dtdevs[0];
+        struct soc_dma_result res;
+        enum ipmmu_model_outcome o;
+
+        bool reported;
+
+        console_capture_clear();
+        o = run_dma_fault(dev, 0, 0x48000000, &res);
+        reported = console_capture_contains("quarantine");
+        w->block_ctx = res.xlate.context;
+        run_check(r, o != IPMMU_OK && !res.xlate.bypassed && res.done == 0,
+                  "quarantined %s: DMA to PA 0x48000000 blocked (%s, "
+                  "context %u)", dev, ipmmu_model_outcome_name(o),
+                  res.xlate.context);
+        run_check(r, reported, "the driver reported the blocked DMA");
+    }
+}
+
+static unsigned int count_assigned(struct domain *d)
+{
+    struct dt_device_node *np;
+    unsigned int n = 0;
+
+    dt_for_each_device_node(dt_host, np)
+        if ( iommu_dt_device_owner(np) == d )
+            n++;
+    return n;
+}
+
+static bool build_dom0(struct run *r, struct run_world *w, uint64_t mib)
+{
+    struct dt_device_node *np;
+    struct page_info *pg;
+    unsigned int n;
+    int rc;
+
+    run_step(r, "dom0", "hardware domain");
+    w->dom0 = domain_create(0, "dom0",
+                            CDF_privileged | CDF_directmap | CDF_iommu,
+                            mib * MIB);
+    if ( IS_ERR(w->dom0) )
+    {
+        rc = PTR_ERR(w->dom0);
+        w->dom0 = NULL;
+        run_show_console(r);
+        return run_check(r, false, "dom0: cannot create it with %llu MiB: "
+                         "%s", (unsigned long long)mib, errno_name(rc));
+    }
+    rc = domain_build_assign_dt_devices(w->dom0);
+    run_show_console(r);
+    n = count_assigned(w->dom0);
+    if ( !run_check(r, rc == 0, "d0 (dom0): %llu MiB direct-mapped, %u "
+                    "device%s assigned, passthrough devices left in "
+                    "quarantine", (unsigned long long)mib, n,
+                    n == 1 ? "" : "s") )
+        return false;
+
+    /* One of dom0's devices: DMA into its RAM at IPA == PA. */
+    pg = list_first_entry(&w->dom0->page_list, struct page_info, list);
+    dt_for_each_device_node(dt_host, np)
+        if ( iommu_dt_device_owner(np) == w->dom0 && node_has_iommus(np) &&
+             run_dma_channels(dt_node_full_name(np)) )
+        {
+            run_dma_roundtrip(r, w->dom0, dt_node_full_name(np), 0,
+                              page_to_maddr(pg), DMA_TEST_LEN, NULL);
+            break;
+        }
+    return true;
+}
+
+static bool create_guest(struct run *r, struct run_world *w, unsigned int i,
+                         int *exit_code)
+{
+    struct run_guest *g = &w->guests[i];
+    unsigned long free_mib = hosted_pages_free() >> (20 - PAGE_SHIFT);
+    struct domain *d;
+    unsigned int j;
+    int rc;
+
+    run_step(r, "guest", "guest");
+    printf("  %s (%s): memory = %llu MiB, %u device%s\n", g->name,
+           g->source, (unsigned long long)g->memory_mib, g->nr_dtdevs,
+           g->nr_dtdevs == 1 ? "" : "s");
+    for ( j = 0; j < g->nr_ignored; j++ )
+        printf("  note: '%s' is not simulated (ignored)\n", g->ignored[j]);
+
+    if ( g->memory_mib > free_mib )
+    {
+        sim_error("%s: guest '%s': memory = %llu MiB does not fit: %lu MiB "
+                  "of RAM is free", g->source, g->name,
+                  (unsigned long long)g->memory_mib, free_mib);
+        *exit_code = SIM_EXIT_INVALID;
+        return false;
+    }
+
+    d = domain_create(i + 1, g->name, CDF_iommu, g->memory_mib * MIB);
+    if ( IS_ERR(d) )
+    {
+        rc = PTR_ERR(d);
+        run_show_console(r);
+        if ( rc == -ENOMEM || rc == -EINVAL )
+        {
+            sim_error("%s: guest '%s': memory = %llu MiB: cannot be given "
+                      "(%s)", g->source, g->name,
+                      (unsigned long long)g->memory_mib, errno_name(rc));
+            *exit_code = SIM_EXIT_INVALID;
+            return false;
+        }
+        return run_check(r, false, "%s: cannot create the domain: %s",
+                         g->name, errno_name(rc));
+    }
+    w->doms[i] = d;
+    run_check(r, true, "d%u (%s): %llu MiB at IPA %#llx", d->domain_id,
+              g->name, (unsigned long long)g->memory_mib,
+              (unsigned long long)GUEST_RAM0_BASE);
+
+    for ( j = 0; j < g->nr_dtdevs; j++ )
+    {
+        struct xen_domctl dc = {
+            .cmd = XEN_DOMCTL_assign_device,
+            .domain = d->domain_id,
+        };
+
+        dc.u.assign_device.dev = XEN_DOMCTL_DEV_DT;
+        dc.u.assign_device.u.dt.path = g->dtdevs[j];
+        dc.u.assign_device.u.dt.size = strlen(g->dtdevs[j]);
+        rc = iommu_do_dt_domctl(&dc, d);
+        run_show_console(r);
+        run_check(r, rc == 0, "%s assigned to d%u%s%s", g->dtdevs[j],
+                  d->domain_id, rc ? ": " : "", rc ? errno_name(rc) : "");
+    }
+    return true;
+}
+
+static void guest_dma(struct run *r, struct run_world *w, unsigned int i)
+{
+    struct run_guest *g = &w->guests[i];
+    struct domain *d = w->doms[i];
+    unsigned int j, ch, n, ctx = 0;
+
+    run_step(r, "dma", "DMA by the passed-through devices");
+    for ( j = 0; j < g->nr_dtdevs; j++ )
+    {
+        uint64_t ipa = GUEST_RAM0_BASE + (uint64_t)(j + 1) * MIB;
+
+        n = run_dma_channels(g->dtdevs[j]);
+        /* The first and the last channel of a multi-channel master. */
+        for ( ch = 0; ch < n; ch = ch + 1 < n ? n - 1 : n )
+            run_dma_roundtrip(r, d, g->dtdevs[j], ch,
+                              ipa + ch * 2 * PAGE_SIZE - 64, DMA_TEST_LEN,
+                              &ctx);
+    }
+}
+
+static void guest_faults(struct run *r, struct run_world *w, unsigned int i)
+{
+    struct run_guest *g = &w->guests[i];
+    struct domain *d = w->doms[i];
+    uint64_t outside = GUEST_RAM0_BASE + g->memory_mib * MIB + 0x10000;
+    struct soc_dma_result res;
+    enum ipmmu_model_outcome o;
+    char who[64];
+    bool reported;
+
+    if ( !g->nr_dtdevs )
+        return;
+    run_step(r, "fault", "faults");
+    snprintf(who, sizeof(who), "d%u (%s)", d->domain_id, g->name);
+    o = run_dma_fault(g->dtdevs[0], 0, outside, &res);
+    reported = console_capture_contains(who) &&
+               console_capture_contains("translation fault");
+    run_check(r, o == IPMMU_FAULT_TF && res.done == 0 &&
+              res.xlate.fault_addr == outside,
+              "%s: DMA outside d%u's memory (IPA %#llx): %s at %#llx",
+              g->dtdevs[0], d->domain_id, (unsigned long long)outside,
+              ipmmu_model_outcome_name(o),
+              (unsigned long long)res.xlate.fault_addr);
+    run_check(r, reported, "the driver's report names %s and the reason",
+              who);
+    run_check(r, run_root_imstr(res.xlate.context) == 0,
+              "the handler cleared IMSTR of context %u",
+              res.xlate.context);
+}
+
+static void guest_p2m_change(struct run *r, struct run_world *w,
+                             unsigned int i)
+{
+    struct run_guest *g = &w->guests[i];
+    struct domain *d = w->doms[i];
+    uint64_t ipa = GUEST_RAM0_BASE + 8 * MIB;
+    struct soc_dma_result res;
+    enum ipmmu_model_outcome o;
+    unsigned int ctx = 0;
+    uint64_t before;
+    p2m_type_t t;
+    mfn_t mfn;
+    int rc;
+
+    if ( !g->nr_dtdevs || g->memory_mib < 16 )
+        return;
+    run_step(r, "p2m", "P2M change: unmap a page the device just used");
+
+    /* The translation is now in the IOTLB. */
+    if ( !run_dma_roundtrip(r, d, g->dtdevs[0], 0, ipa, PAGE_SIZE, &ctx) )
+        return;
+    before = run_root_flushes(ctx);
+    mfn = p2m_lookup(d, _gfn(ipa >> PAGE_SHIFT), &t);
+    rc = guest_physmap_remove_page(d, _gfn(ipa >> PAGE_SHIFT), mfn, 0);
+    run_show_console(r);
+    run_check(r, rc == 0 && run_root_flushes(ctx) > before,
+              "IPA %#llx unmapped: %llu IOTLB flush(es) of context %u",
+              (unsigned long long)ipa,
+              (unsigned long long)(run_root_flushes(ctx) - before), ctx);
+
+    o = run_dma_fault(g->dtdevs[0], 0, ipa, &res);
+    run_check(r, o == IPMMU_FAULT_TF,
+              "DMA to the unmapped page now faults (%s): no stale "
+              "translation", ipmmu_model_outcome_name(o));
+}
+
+static void destroy_guests(struct run *r, struct run_world *w,
+                           unsigned long free_before,
+                           unsigned int ctx_before)
+{
+    unsigned int i, j;
+
+    run_step(r, "destroy", "guest destruction");
+    for ( i = 0; i < w->nr_guests; i++ )
+    {
+        if ( !w->doms[i] )
+            continue;
+        domain_destroy(w->doms[i]);
+        w->doms[i] = NULL;
+        run_show_console(r);
+    }
+    run_check(r, hosted_pages_free() == free_before,
+              "all guest memory returned (%lu pages free, %lu before)",
+              hosted_pages_free(), free_before);
+    run_check(r, run_root_contexts_enabled() == ctx_before,
+              "guest contexts freed (%u contexts enabled in the root)",
+              run_root_contexts_enabled());
+
+    for ( i = 0; i < w->nr_guests; i++ )
+        for ( j = 0; j < w->guests[i].nr_dtdevs; j++ )
+        {
+            const char *dev = w->guests[i].dtdevs[j];
+            struct dt_device_node *np = dt_find_node_by_path(dev);
+            struct soc_dma_result res;
+            enum ipmmu_model_outcome o;
+
+            o = run_dma_fault(dev, 0, GUEST_RAM0_BASE, &res);
+            run_check(r, np && !iommu_dt_device_owner(np) &&
+                      dt_device_is_protected(np) && o != IPMMU_OK &&
+                      !res.xlate.bypassed &&
+                      res.xlate.context == w->block_ctx,
+                      "%s back in quarantine (DMA %s in context %u)", dev,
+                      ipmmu_model_outcome_name(o), res.xlate.context);
+        }
+}
+
+static void shut_down(struct run *r, struct run_world *w)
+{
+    unsigned int i;
+
+    for ( i = 0; i < w->nr_guests; i++ )
+        if ( w->doms[i] )
+            domain_destroy(w->doms[i]);
+    if ( w->dom0 )
+    {
+        run_step(r, "end", "shutdown");
+        domain_destroy(w->dom0);
+        w->dom0 = NULL;
+    }
+    if ( w->booted )
+    {
+        iommu_hardware_teardown();
+        run_show_console(r);
+        if ( r->step && strcmp(r->step, "end") == 0 )
+            run_check(r, hosted_pages_free() == hosted_pages_total(),
+                      "dom0 destroyed, IPMMUs shut down: every page of RAM "
+                      "free (%lu of %lu)", hosted_pages_free(),
+                      hosted_pages_total());
+        platform_shutdown();
+        run_show_console(r);
+    }
+}
+
+static void free_world(struct run_world *w)
+{
+    unsigned int i;
+
+    for ( i = 0; i < w->nr_guests; i++ )
+        run_guest_free(&w->guests[i]);
+    free(w->patched);
+    free(w->file_blob);
+}
+
+static int scenario(struct run *r, struct run_world *w,
+                    const struct run_opts *o)
+{
+    unsigned long free_before;
+    unsigned int i, ctx_before;
+    int exit_code = SIM_EXIT_OK;
+
+    if ( !boot_and_probe(r, w) )
+        return w->booted && r->failed ? SIM_EXIT_FAILED : SIM_EXIT_INVALID;
+    quarantine_masters(r, w);
+    if ( !build_dom0(r, w, o->dom0_mib) )
+        return SIM_EXIT_FAILED;
+
+    free_before = hosted_pages_free();
+    ctx_before = run_root_contexts_enabled();
+    for ( i = 0; i < w->nr_guests; i++ )
+        if ( !create_guest(r, w, i, &exit_code) )
+            return exit_code != SIM_EXIT_OK ? exit_code : SIM_EXIT_FAILED;
+
+    for ( i = 0; i < w->nr_guests; i++ )
+    {
+        guest_dma(r, w, i);
+        guest_faults(r, w, i);
+        guest_p2m_change(r, w, i);
+    }
+    destroy_guests(r, w, free_before, ctx_before);
+    return SIM_EXIT_OK;
+}
+
+int cmd_run(int argc, char **argv)
+{
+    static struct run r;
+    static struct run_world w;
+    struct run_opts o;
+    char err[512];
+    unsigned int i;
+    int rc, exit_code;
+
+    memset(&r, 0, sizeof(r));
+    memset(&w, 0, sizeof(w));
+    if ( parse_args(argc, argv, &o) )
+        return SIM_EXIT_INVALID;
+    for ( i = 1; i < (unsigned int)argc; i++ )
+        if ( strcmp(argv[i], "--verbose") == 0 ||
+             strcmp(argv[i], "-v") == 0 )
+            r.verbose = true;
+
+    exit_code = SIM_EXIT_INVALID;
+    if ( load_tree(&o, &w) )
+        goto out;
+    for ( i = 0; i < o.nr_configs; i++ )
+    {
+        if ( run_config_load(o.configs[i], &w.guests[i], err, sizeof(err)) )
+        {
+            sim_error("%s", err);
+            goto out;
+        }
+        w.nr_guests++;
+    }
+    if ( !o.nr_configs && default_guest(&o, &w) )
+    {
+        sim_error("run: out of memory");
+        goto out;
+    }
+    if ( check_guests(&w) || mark_passthrough(&w) )
+        goto out;
+
+    printf("ipmmu-sim run: %s, %u guest%s\n", w.label, w.nr_guests,
+           w.nr_guests == 1 ? "" : "s");
+    setvbuf(stdout, NULL, _IOLBF, 0);
+    console_set_echo(false);
+    console_capture_start();
+
+    rc = scenario(&r, &w, &o);
+    shut_down(&r, &w);
+    console_capture_stop();
+
+    if ( rc == SIM_EXIT_INVALID )
+    {
+        exit_code = rc;
+        goto out;
+    }
+    print_summary(&r);
+    exit_code = rc != SIM_EXIT_OK || r.failed ? SIM_EXIT_FAILED
+                                              : SIM_EXIT_OK;
+
+ out:
+    free_world(&w);
+    return exit_code;
+}

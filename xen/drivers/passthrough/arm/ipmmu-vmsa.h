@@ -1,0 +1,110 @@
+#ifndef IPMMU_VMSA_H
+#define IPMMU_VMSA_H
+
+/*
+ * Between the files of the IPMMU-VMSA driver only.
+ *
+ *  ipmmu-vmsa-probe.c  match table, PRR check, root/cache probe, shutdown
+ *  ipmmu-vmsa-hw.c     contexts, uTLB routing, TLB flush (register level)
+ *  ipmmu-vmsa-fault.c  the root's fault interrupt
+ *  ipmmu-vmsa.c        the iommu_ops: domains and devices
+ *
+ * One lock, ipmmu_lock, guards every structure below and every register
+ * write sequence; the interrupt handler takes it too, so it is always
+ * taken with interrupts masked.
+ */
+#include <xen/device_tree.h>
+#include <xen/list.h>
+#include <xen/spinlock.h>
+#include <xen/types.h>
+#include "ipmmu-vmsa-regs.h"
+
+struct domain;
+struct page_info;
+
+/* A uTLB or context number that names none. */
+#define IPMMU_NONE              (~0U)
+
+/* Where one uTLB of a cache IPMMU is routed. */
+struct ipmmu_utlb {
+    unsigned int users;              /* registered masters naming it */
+    unsigned int ctx;                /* IMUCTR.TTSEL, IPMMU_NONE: off */
+    struct ipmmu_domain *owner;      /* NULL: quarantine (blocking ctx) */
+};
+
+/* One IPMMU instance: the root or a cache. */
+struct ipmmu_device {
+    struct list_head list;
+    struct dt_device_node *np;
+    const char *name;                /* the node's full path */
+    void *base;                      /* ioremap'd registers */
+    const struct ipmmu_features *features;
+    struct ipmmu_device *root;       /* the root; itself for the root */
+    bool is_root;
+    int irq;                         /* root: the fault interrupt, or -1 */
+
+    /* Root only: which contexts are taken and by whom. */
+    unsigned long ctx_used;          /* bitmap, bit 0 reserved */
+    struct ipmmu_domain *ctx_owner[IPMMU_MAX_CONTEXTS];
+
+    /* Every instance: uTLBs routed to each context from this IPMMU. */
+    unsigned int ctx_refs[IPMMU_MAX_CONTEXTS];
+    struct ipmmu_utlb utlb[IPMMU_MAX_UTLBS];
+};
+
+/* The driver's part of a domain (dom_iommu(d)->arch.priv). */
+struct ipmmu_domain {
+    struct domain *d;
+    unsigned int ctx;                /* root context, IPMMU_NONE: none */
+    struct list_head masters;        /* assigned masters */
+    unsigned int nr_masters;
+};
+
+/* The driver's part of a device (fwspec->iommu_priv). */
+struct ipmmu_master {
+    struct list_head domain_entry;   /* on ipmmu_domain.masters */
+    struct device *dev;
+    struct ipmmu_device *mmu;        /* the IPMMU its uTLBs belong to */
+    struct ipmmu_domain *owner;      /* NULL: quarantined */
+    bool added;                      /* add_device done */
+};
+
+/* Driver-wide state (ipmmu-vmsa-probe.c). */
+extern spinlock_t ipmmu_lock;
+extern struct list_head ipmmu_devices;
+extern struct ipmmu_device *ipmmu_root;
+extern unsigned int ipmmu_block_ctx;      /* the blocking context */
+extern unsigned long ipmmu_spurious_irqs;
+extern const struct iommu_ops ipmmu_ops;  /* ipmmu-vmsa.c */
+
+struct ipmmu_device *ipmmu_find_device(const struct dt_device_node *np);
+const char *ipmmu_short_name(const struct ipmmu_device *mmu);
+void ipmmu_shutdown(void);
+
+/* ipmmu-vmsa-hw.c: register access per block. */
+uint32_t ipmmu_ctx_read(const struct ipmmu_device *mmu, unsigned int ctx,
+                        unsigned int reg);
+void ipmmu_ctx_write(const struct ipmmu_device *mmu, unsigned int ctx,
+                     unsigned int reg, uint32_t val);
+uint32_t ipmmu_ctl_read(const struct ipmmu_device *mmu, unsigned int reg);
+void ipmmu_ctl_write(const struct ipmmu_device *mmu, unsigned int reg,
+                     uint32_t val);
+
+/* Contexts in the root. */
+int ipmmu_ctx_alloc(struct ipmmu_domain *owner);    /* ctx or -EBUSY */
+/* Point ctx at a stage-2 table and enable it; 0 or -ETIMEDOUT. */
+int ipmmu_ctx_program(unsigned int ctx, paddr_t table, unsigned int ipa_bits,
+                      unsigned int root_level);
+void ipmmu_ctx_free(unsigned int ctx);
+/* Flush ctx's TLBs in the root and every cache using it. */
+int ipmmu_ctx_flush(unsigned int ctx);
+
+/* uTLBs: route to ctx on behalf of owner (NULL: quarantine), or off. */
+void ipmmu_utlb_route(struct ipmmu_device *mmu, unsigned int utlb,
+                      unsigned int ctx, struct ipmmu_domain *owner);
+void ipmmu_utlb_disable(struct ipmmu_device *mmu, unsigned int utlb);
+
+/* ipmmu-vmsa-fault.c */
+void ipmmu_fault_irq(int irq, void *dev_id);
+
+#endif /* IPMMU_VMSA_H */
