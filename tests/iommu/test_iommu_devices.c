@@ -3,6 +3,7 @@
  * the domctl-style entry point, the domain life cycle with P2M sharing,
  * and the hardware domain's device walk, against the test driver.
  */
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -529,6 +530,79 @@ static void destroy_returns_every_device_to_quarantine_first(void **state)
     tiommu_reset_log();
 }
 
+/*
+ * Two CPUs race to take the same device, each for its own domain, many
+ * times.  Without dtdevs_lock the driver sees a device assigned twice
+ * (protocol error) or a deassign fails within a few runs.
+ */
+struct racer {
+    struct domain *d;
+    struct dt_device_node *np;
+    unsigned int won, lost;
+    int unexpected;
+};
+
+#define RACE_ROUNDS 100000
+
+static pthread_barrier_t race_start;
+
+static void *race(void *arg)
+{
+    struct racer *r = arg;
+    unsigned int i;
+
+    pthread_barrier_wait(&race_start);
+    for ( i = 0; i < RACE_ROUNDS; i++ )
+    {
+        int rc = iommu_assign_dt_device(r->d, r->np);
+
+        if ( rc == -EBUSY )
+        {
+            r->lost++;
+            continue;
+        }
+        if ( rc || iommu_dt_device_owner(r->np) != r->d ||
+             iommu_deassign_dt_device(r->d, r->np) )
+        {
+            r->unexpected++;
+            break;
+        }
+        r->won++;
+    }
+    return NULL;
+}
+
+static void concurrent_assignments_never_share_a_device(void **state)
+{
+    struct test_domains *t = *state;
+    struct racer a = { .d = &t->guest1, .np = node(SD0) };
+    struct racer b = { .d = &t->guest2, .np = node(SD0) };
+    pthread_t ta, tb;
+
+    assert_int_equal(iommu_add_dt_device(node(SD0)), 0);
+    console_capture_stop();              /* thousands of -EBUSY lines */
+    pthread_barrier_init(&race_start, NULL, 2);
+    assert_int_equal(pthread_create(&ta, NULL, race, &a), 0);
+    assert_int_equal(pthread_create(&tb, NULL, race, &b), 0);
+    pthread_join(ta, NULL);
+    pthread_join(tb, NULL);
+    pthread_barrier_destroy(&race_start);
+    console_capture_start();
+
+    print_message("race: d1 took it %u times (busy %u), d2 %u times "
+                  "(busy %u)\n", a.won, a.lost, b.won, b.lost);
+    assert_int_equal(a.unexpected, 0);
+    assert_int_equal(b.unexpected, 0);
+    assert_int_equal(a.won + a.lost, RACE_ROUNDS);
+    assert_int_equal(b.won + b.lost, RACE_ROUNDS);
+    assert_int_equal(tiommu_protocol_errors(), 0);
+    assert_false(iommu_dt_device_is_assigned(node(SD0)));
+    assert_int_equal(tiommu_dev_state(node(SD0), NULL),
+                     TIOMMU_DEV_QUARANTINED);
+    assert_true(list_empty(&dom_iommu(&t->guest1)->dt_devices));
+    assert_true(list_empty(&dom_iommu(&t->guest2)->dt_devices));
+}
+
 /* ---- domains ---- */
 
 static void domain_init_shares_the_p2m_and_flush_errors_propagate(void **state)
@@ -794,6 +868,7 @@ int main(void)
         T(deassign_of_a_stranger_is_refused),
         T(driver_failures_leave_assignment_as_it_was),
         T(destroy_returns_every_device_to_quarantine_first),
+        T(concurrent_assignments_never_share_a_device),
         T(domain_init_shares_the_p2m_and_flush_errors_propagate),
         T(map_and_unmap_go_page_by_page_and_undo_failures),
         T(a_domain_without_iommu_gets_no_driver_state),
