@@ -26,3 +26,8 @@ TEST_STEPS += test-ipmmu-sim-run
 test-ipmmu-sim-run: $(BUILD)/asan/bin/ipmmu-sim
 	@tests/scenarios/run-scenarios.sh $(BUILD)/asan/bin/ipmmu-sim \
 	    $(BUILD)/scenarios
+
+# The configuration reader of 'ipmmu-sim run', with a mutation smoke run.
+TESTS += test_run_config
+test_run_config_SRCS := tests/scenarios/test_run_config.c \
+                        tools/ipmmu-sim/run_config.c

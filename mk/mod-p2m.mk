@@ -16,3 +16,6 @@ test_p2m_oom_SRCS := tests/p2m/test_p2m_oom.c $(P2M_TEST_COMMON)
 
 TESTS += test_domain
 test_domain_SRCS := tests/p2m/test_domain.c $(P2M_TEST_COMMON)
+
+BENCHES += bench_p2m
+bench_p2m_SRCS := bench/p2m/bench_p2m.c bench/common/bench_report.c

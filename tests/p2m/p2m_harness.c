@@ -17,7 +17,14 @@ void harness_reset_machine(void)
     console_set_echo(false);
     /* A failed test may leave its domains behind. */
     for ( id = 0; id < 64; id++ )
-        domain_destroy(domain_by_id(id));
+    {
+        struct domain *d = domain_by_id(id);
+
+        /* It may have failed inside a batch, with the lock held. */
+        if ( d )
+            rwlock_init(&d->arch.p2m.lock);
+        domain_destroy(d);
+    }
     hosted_ram_reset();
     if ( hosted_ram_add_bank(HOSTED_RAM_DEFAULT_BASE, HOSTED_RAM_DEFAULT_SIZE) )
         abort();

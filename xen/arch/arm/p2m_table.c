@@ -57,25 +57,33 @@ static void close_table(struct p2m_table *t)
     t->nr_pages = 0;
 }
 
+/* Fields are set one by one: clearing the whole view costs more. */
+static void init_view(struct p2m_table *t, struct page_info *pg,
+                      unsigned int nr_entries, unsigned int level,
+                      unsigned long base, bool live)
+{
+    t->pg = pg;
+    t->nr_pages = 0;
+    t->nr_entries = nr_entries;
+    t->level = level;
+    t->base = base;
+    t->live = live;
+    t->absent = false;
+    t->fill = 0;
+}
+
 static void open_root(struct p2m_domain *p2m, struct p2m_table *t)
 {
-    memset(t, 0, sizeof(*t));
+    init_view(t, NULL, 0, p2m->root_level, 0, true);
     open_pages(t, p2m->root, 1U << p2m->root_order);
     t->nr_entries = 1U << (p2m->ipa_bits - p2m_level_shift(p2m->root_level));
-    t->level = p2m->root_level;
-    t->live = true;
 }
 
 static void open_child(struct p2m_table *t, struct page_info *pg,
                        unsigned int level, unsigned long base, bool live)
 {
-    memset(t, 0, sizeof(*t));
-    t->pg = pg;
+    init_view(t, pg, P2M_LEVEL_ENTRIES, level, base, live);
     open_pages(t, pg, 1);
-    t->nr_entries = P2M_LEVEL_ENTRIES;
-    t->level = level;
-    t->base = base;
-    t->live = live;
 }
 
 static p2m_pte_t *slot_ptr(const struct p2m_table *t, unsigned int i)
@@ -203,12 +211,9 @@ static int descend_new(struct p2m_domain *p2m, struct p2m_op *op,
     if ( op->counting )
     {
         op->tables_needed++;
-        memset(&c, 0, sizeof(c));
+        init_view(&c, NULL, P2M_LEVEL_ENTRIES, t->level + 1, gfn, false);
         c.absent = true;
         c.fill = fill;
-        c.nr_entries = P2M_LEVEL_ENTRIES;
-        c.level = t->level + 1;
-        c.base = gfn;
         return walk_table(p2m, op, &c);
     }
 
