@@ -10,11 +10,14 @@ XEN_SRCS += $(IPMMU_DRIVER_SRCS)
 # --- Unit tests against the IPMMU model on the built-in boards -------------
 IPMMU_TEST_COMMON := tests/ipmmu/ipmmu_test_env.c
 
-TESTS += test_ipmmu_probe test_ipmmu_domains test_ipmmu_sweep
+TESTS += test_ipmmu_probe test_ipmmu_domains test_ipmmu_sweep \
+         test_ipmmu_stress
 test_ipmmu_probe_SRCS := tests/ipmmu/test_ipmmu_probe.c $(IPMMU_TEST_COMMON)
 test_ipmmu_domains_SRCS := tests/ipmmu/test_ipmmu_domains.c \
                            $(IPMMU_TEST_COMMON)
 test_ipmmu_sweep_SRCS := tests/ipmmu/test_ipmmu_sweep.c $(IPMMU_TEST_COMMON)
+test_ipmmu_stress_SRCS := tests/ipmmu/test_ipmmu_stress.c \
+                          $(IPMMU_TEST_COMMON)
 
 # --- ipmmu-sim run ----------------------------------------------------------
 ipmmu-sim_SRCS += tools/ipmmu-sim/cmd_run.c tools/ipmmu-sim/run_config.c \
