@@ -41,6 +41,7 @@ int ref_s2_cfg_check(const struct ref_s2_cfg *cfg, const char **why)
 {
     const char *dummy;
     unsigned int min_bits, max_bits;
+    uint64_t root_bytes;
 
     if ( !why )
         why = &dummy;
@@ -55,7 +56,8 @@ int ref_s2_cfg_check(const struct ref_s2_cfg *cfg, const char **why)
         return *why = "input size beyond 48 bits", -1;
     if ( cfg->pa_bits < 32 || cfg->pa_bits > 48 )
         return *why = "output size outside 32..48 bits", -1;
-    if ( cfg->root_pa & (((uint64_t)ref_s2_root_pages(cfg) << GRANULE_BITS) - 1) )
+    root_bytes = (uint64_t)ref_s2_root_pages(cfg) << GRANULE_BITS;
+    if ( cfg->root_pa & (root_bytes - 1) )
         return *why = "root not aligned to its concatenated size", -1;
     if ( cfg->root_pa >> cfg->pa_bits )
         return *why = "root beyond the output size", -1;

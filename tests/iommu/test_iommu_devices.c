@@ -727,6 +727,7 @@ static void hwdom_build_assigns_protected_devices_only(void **state)
     domid_t owner;
 
     assert_int_equal(domain_build_assign_dt_devices(&t->hwdom), 0);
+    assert_int_equal(tiommu_count(TIOMMU_HWDOM_INIT), 1);
 
     /* Protected and not kept for passthrough: the hardware domain's. */
     assert_ptr_equal(iommu_dt_device_owner(node(SD0)), &t->hwdom);

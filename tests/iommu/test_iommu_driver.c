@@ -24,6 +24,7 @@ struct tiommu {
 
 struct tiommu_domain {
     struct domain *d;
+    bool hwdom_ready;                /* hwdom_init ran */
     unsigned int nr_devices;
     unsigned long nr_mapped;         /* pages mapped by map_page */
 };
@@ -136,8 +137,12 @@ static int tiommu_init(struct domain *d)
 
 static void tiommu_hwdom_init(struct domain *d)
 {
-    if ( !domain_of(d) )
-        protocol_error("hwdom_init before init", NULL);
+    struct tiommu_domain *td = domain_of(d);
+
+    if ( !td || td->hwdom_ready )
+        protocol_error("hwdom_init before init, or twice", NULL);
+    if ( td )
+        td->hwdom_ready = true;
     record(TIOMMU_HWDOM_INIT, NULL, d, NULL, 0);
 }
 

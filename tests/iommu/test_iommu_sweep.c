@@ -84,7 +84,6 @@ static int life_cycle(struct run *r)
     STEP(r, "create dom0", create(&r->hwdom, 0, "dom0",
                                   CDF_privileged | CDF_directmap | CDF_iommu,
                                   HWDOM_RAM));
-    iommu_hwdom_init(r->hwdom);
     STEP(r, "dom0 devices", domain_build_assign_dt_devices(r->hwdom));
     STEP(r, "create guest", create(&r->guest, 1, "guest", CDF_iommu,
                                    GUEST_RAM));

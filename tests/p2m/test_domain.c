@@ -7,6 +7,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 #include <cmocka.h>
 
 #include <xen/alloc_fail.h>
@@ -329,6 +330,65 @@ static void every_allocation_failure_of_domain_create_is_clean(void **s)
     assert_true(ok >= 1);                /* a 1G piece fell back */
 }
 
+static void discard_zeroes_exactly_the_range(void **s)
+{
+    struct phys_mem *pm = phys_mem_create();
+    uint8_t buf[3 * 4096 + 64];
+    unsigned int i;
+
+    (void)s;
+    assert_int_equal(phys_mem_add_bank(pm, 0x100000, 0x10000, NULL), 0);
+    memset(buf, 0xa5, sizeof(buf));
+    assert_int_equal(phys_mem_write(pm, 0x100000, buf, sizeof(buf)), 0);
+    /* From the middle of a page to the middle of another. */
+    assert_int_equal(phys_mem_discard(pm, 0x100010, 2 * 4096 + 16), 0);
+    assert_int_equal(phys_mem_read(pm, 0x100000, buf, sizeof(buf)), 0);
+    for ( i = 0; i < sizeof(buf); i++ )
+        assert_int_equal(buf[i], i >= 0x10 && i < 0x10 + 2 * 4096 + 16
+                                 ? 0 : 0xa5);
+    assert_int_equal(phys_mem_discard(pm, 0x10f000, 0x2000), -1);
+    phys_mem_destroy(pm);
+}
+
+static void page_states_and_the_audit_tell_the_truth(void **s)
+{
+    const struct domain *owner;
+    struct domain *d;
+    struct page_info *pg;
+    void *xen;
+
+    (void)s;
+    harness_reset_machine();
+    d = domain_create(1, "owner", 0, 2 * MiB);
+    assert_false(IS_ERR(d));
+    xen = alloc_xenheap_page();
+    assert_non_null(xen);
+    pg = mfn_to_page(p2m_lookup(d, _gfn((GUEST_RAM0_BASE >> 12) + 7), NULL));
+    assert_non_null(pg);
+    assert_int_equal(hosted_page_state(mfn_x(page_to_mfn(pg)), &owner),
+                     HOSTED_PAGE_DOMHEAP);
+    assert_ptr_equal(owner, d);
+    assert_int_equal(hosted_page_state(virt_to_maddr(xen) >> 12, &owner),
+                     HOSTED_PAGE_XENHEAP);
+    assert_null(owner);
+    assert_int_equal(hosted_page_state(0x10, NULL), HOSTED_PAGE_NOT_RAM);
+    assert_int_equal(hosted_ram_audit(), 0);
+
+    /* A page whose owner disagrees with its allocation is reported. */
+    console_capture_start();
+    pg->owner = NULL;
+    assert_int_equal(hosted_ram_audit(), -1);
+    assert_true(console_capture_contains("ram audit"));
+    pg->owner = d;
+    assert_int_equal(hosted_ram_audit(), 0);
+    console_capture_stop();
+
+    free_xenheap_page(xen);
+    domain_destroy(d);
+    assert_int_equal(hosted_page_state(mfn_x(page_to_mfn(pg)), NULL),
+                     HOSTED_PAGE_FREE);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -340,6 +400,8 @@ int main(void)
         cmocka_unit_test(bad_requests_are_refused_with_a_reason),
         cmocka_unit_test(domain_crash_is_recorded_once),
         cmocka_unit_test(every_allocation_failure_of_domain_create_is_clean),
+        cmocka_unit_test(discard_zeroes_exactly_the_range),
+        cmocka_unit_test(page_states_and_the_audit_tell_the_truth),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

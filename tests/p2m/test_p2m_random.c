@@ -91,7 +91,8 @@ static int op_map(struct p2m_domain *p2m)
 
     rnd_range(&gfn, &nr);
     /* Same alignment as the gfn most of the time, so blocks appear. */
-    mfn = (rnd_below(1UL << 27) & ~((1UL << 18) - 1)) + (gfn & ((1UL << 18) - 1));
+    mfn = (rnd_below(1UL << 27) & ~((1UL << 18) - 1)) +
+          (gfn & ((1UL << 18) - 1));
     if ( rnd_below(4) == 0 )
         mfn = rnd_below((1UL << 28) - nr);
     for ( i = 0; i < nr && !busy; i++ )

@@ -50,6 +50,9 @@ int domain_build_assign_dt_devices(struct domain *d)
     if ( !d )
         return -EINVAL;
 
+    /* The driver's hardware domain set-up comes first, as upstream. */
+    iommu_hwdom_init(d);
+
     dt_for_each_device_node(dt_host, np)
     {
         if ( !dt_device_is_available(np) || kept_by_xen(np) )

@@ -8,8 +8,9 @@
 struct domain;
 
 /*
- * Walk the host device tree and give d (the hardware domain, already
- * through iommu_domain_init) its devices: every available node that is
+ * Give d (the hardware domain, already through iommu_domain_init) its
+ * devices: iommu_hwdom_init(d) first, then, walking the host device tree,
+ * every available node that is
  * neither Xen's own nor an IOMMU is registered with its IOMMU
  * (iommu_add_dt_device) and, unless it is marked `xen,passthrough`,
  * assigned to d when protected.  Devices kept for passthrough are
