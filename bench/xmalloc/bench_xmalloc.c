@@ -140,38 +140,53 @@ static bool measure_cold(const struct bench_backend *be, struct result *r,
     return true;
 }
 
-static bool measure_warm(const struct bench_backend *be, struct result *r,
-                         const struct trace *t, bool latency)
+static bool measure_latency(const struct bench_backend *be, struct result *r,
+                            const struct trace *t)
 {
-    double v[RUNS];
+    uint64_t *lat = malloc(t->nr_ops * sizeof(*lat));
     unsigned int i;
 
-    if ( !trace_replay(t, be, NULL) )       /* grow and touch */
-        return false;
-    for ( i = 0; i < RUNS; i++ )
+    if ( !lat || !trace_replay(t, be, lat) )
     {
-        uint64_t e = trace_replay(t, be, NULL);
-
-        if ( !e )
-            return false;
-        v[i] = ns_per_op(e, t);
-    }
-    r->warm = bench_median(v, RUNS);
-    r->have_warm = true;
-    if ( latency )
-    {
-        uint64_t *lat = malloc(t->nr_ops * sizeof(*lat));
-
-        if ( !lat || !trace_replay(t, be, lat) )
-        {
-            free(lat);
-            return false;
-        }
-        for ( i = 0; i < NR_LAT; i++ )
-            r->lat[i] = (double)bench_percentile_u64(lat, t->nr_ops,
-                                                     lat_pct[i]);
-        r->have_lat = true;
         free(lat);
+        return false;
+    }
+    for ( i = 0; i < NR_LAT; i++ )
+        r->lat[i] = (double)bench_percentile_u64(lat, t->nr_ops, lat_pct[i]);
+    r->have_lat = true;
+    free(lat);
+    return true;
+}
+
+/*
+ * Warm runs of n backends on one trace, interleaved run by run so that a
+ * change in the machine's load (it is shared) hits them alike.
+ */
+static bool measure_warm(const struct bench_backend *const *be,
+                         struct result **r, unsigned int n,
+                         const struct trace *t, bool latency)
+{
+    double v[4][RUNS];
+    unsigned int i, k;
+
+    for ( k = 0; k < n; k++ )
+        if ( !trace_replay(t, be[k], NULL) )    /* grow and touch */
+            return false;
+    for ( i = 0; i < RUNS; i++ )
+        for ( k = 0; k < n; k++ )
+        {
+            uint64_t e = trace_replay(t, be[k], NULL);
+
+            if ( !e )
+                return false;
+            v[k][i] = ns_per_op(e, t);
+        }
+    for ( k = 0; k < n; k++ )
+    {
+        r[k]->warm = bench_median(v[k], RUNS);
+        r[k]->have_warm = true;
+        if ( latency && !measure_latency(be[k], r[k], t) )
+            return false;
     }
     return true;
 }
@@ -191,18 +206,39 @@ static bool measure_cold_all(const struct bench_backend *be,
     return true;
 }
 
-static bool measure_warm_all(const struct bench_backend *be,
-                             struct result *res)
+/* res[k] is the results row (one per case) of backend be[k]; n <= 4. */
+static bool measure_warm_all(const struct bench_backend *const *be,
+                             struct result *const *res, unsigned int n)
 {
     const char *only = getenv("BENCH_XMALLOC_CASE");
-    unsigned int c;
+    struct result *r[4];
+    unsigned int c, k;
 
-    be->setup();
+    for ( k = 0; k < n; k++ )
+        be[k]->setup();
     for ( c = 0; c < NR_CASES; c++ )
-        if ( (!only || (unsigned int)atoi(only) == c) &&
-             !measure_warm(be, &res[c], &traces[c], is_latency_case(c)) )
+    {
+        if ( only && (unsigned int)atoi(only) != c )
+            continue;
+        for ( k = 0; k < n; k++ )
+            r[k] = &res[k][c];
+        if ( !measure_warm(be, r, n, &traces[c], is_latency_case(c)) )
             return false;
+    }
     return true;
+}
+
+static bool measure_parent(bool warm_only)
+{
+    const struct bench_backend *const be[] = {
+        &backend_xmalloc, &backend_libc,
+    };
+    struct result *const res[] = { results[B_XMALLOC], results[B_GLIBC] };
+
+    if ( !warm_only && (!measure_cold_all(be[0], res[0]) ||
+                        !measure_cold_all(be[1], res[1])) )
+        return false;
+    return measure_warm_all(be, res, 2);
 }
 
 /* ---- Preloaded allocators in a child ---------------------------------- */
@@ -210,12 +246,15 @@ static bool measure_warm_all(const struct bench_backend *be,
 /* Child side: measure the libc backend, print the results as lines. */
 static int child_main(const char *name)
 {
-    struct bench_backend be = backend_libc;
-    struct result res[NR_CASES] = { 0 };
+    static struct bench_backend be;
+    static struct result res[NR_CASES];
+    const struct bench_backend *const bes[] = { &be };
+    struct result *const rows[] = { res };
     unsigned int c, l;
 
+    be = backend_libc;
     be.name = name;
-    if ( !measure_cold_all(&be, res) || !measure_warm_all(&be, res) )
+    if ( !measure_cold_all(&be, res) || !measure_warm_all(bes, rows, 1) )
         return 1;
     for ( c = 0; c < NR_CASES; c++ )
     {
@@ -423,17 +462,13 @@ int main(int argc, char **argv)
     fflush(stdout);
     if ( getenv("BENCH_XMALLOC_WARM_ONLY") )
     {
-        if ( !measure_warm_all(&backend_xmalloc, results[B_XMALLOC]) ||
-             !measure_warm_all(&backend_libc, results[B_GLIBC]) )
+        if ( !measure_parent(true) )
             return 1;
         speed_table(NULL, true);
         latency_table(NULL);
         return 0;
     }
-    if ( !measure_cold_all(&backend_xmalloc, results[B_XMALLOC]) ||
-         !measure_cold_all(&backend_libc, results[B_GLIBC]) ||
-         !measure_warm_all(&backend_xmalloc, results[B_XMALLOC]) ||
-         !measure_warm_all(&backend_libc, results[B_GLIBC]) )
+    if ( !measure_parent(false) )
         return 1;
     for ( b = B_JEMALLOC; b < NR_BACKENDS; b++ )
         if ( !run_preloaded(b) )

@@ -3,6 +3,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <cmocka.h>
 
 #include <xen/alloc_fail.h>
@@ -266,22 +267,67 @@ static void realloc_same_and_smaller_stays_in_place(void **state)
     xfree(fence);
 }
 
+/*
+ * Three blocks of 'size' bytes, each right after the other in memory
+ * (block size: size + the 16-byte header).  Non-adjacent attempts are
+ * held until a triple is found, then freed.
+ */
+static void adjacent_triple(unsigned long size, unsigned char **a,
+                            unsigned char **b, unsigned char **c)
+{
+    unsigned char *held[3 * 32];
+    unsigned long step = ROUNDUP(size, 16) + 16;
+    unsigned int n = 0;
+
+    for ( ; ; )
+    {
+        *a = xmalloc_bytes(size);
+        *b = xmalloc_bytes(size);
+        *c = xmalloc_bytes(size);
+        if ( *b == *a + step && *c == *b + step )
+            break;
+        assert_true(n + 3 <= ARRAY_SIZE(held));
+        held[n++] = *a;
+        held[n++] = *b;
+        held[n++] = *c;
+    }
+    while ( n )
+        xfree(held[--n]);
+}
+
 static void realloc_grows_in_place_into_a_free_neighbour(void **state)
 {
     unsigned char *a, *b, *c;
 
     (void)state;
-    a = xmalloc_bytes(64);
-    b = xmalloc_bytes(512);
-    c = xmalloc_bytes(16);
-    assert_true(b > a && c > b);
+    /* Sizes above the quick lists' range, so b is merged when freed. */
+    adjacent_triple(520, &a, &b, &c);
     memset(a, 0x42, 64);
     xfree(b);
     /* a's next physical block is now free: growth keeps the pointer. */
-    assert_ptr_equal(_xrealloc(a, 400, 16), a);
+    assert_ptr_equal(_xrealloc(a, 1000, 16), a);
     assert_true(xm_bytes_are(a, 0x42, 64));
     assert_int_equal(xmem_pool_check(NULL), 0);
     xfree(a);
+    xfree(c);
+}
+
+static void realloc_grows_backward_into_a_free_previous_block(void **state)
+{
+    unsigned char *a, *b, *c, *n;
+
+    (void)state;
+    /* Large enough not to be parked on a quick list when freed. */
+    adjacent_triple(520, &a, &b, &c);
+    memset(b, 0x57, 64);
+    xfree(a);
+    /* The next block is used, the previous one free: data moves down. */
+    n = _xrealloc(b, 1000, 16);
+    /* a merged with any free block before it when freed: n is its start. */
+    assert_true(n <= a);
+    assert_true(xm_bytes_are(n, 0x57, 64));
+    assert_int_equal(xmem_pool_check(NULL), 0);
+    xfree(n);
     xfree(c);
 }
 
@@ -353,17 +399,21 @@ static void shrinking_a_page_block_keeps_its_alignment(void **state)
 
 static void realloc_to_a_stronger_alignment_moves(void **state)
 {
-    unsigned char *p, *q;
-    unsigned int tries;
+    unsigned char *p, *q, *held[64];
+    unsigned int n = 0;
 
     (void)state;
-    for ( tries = 0; tries < 64; tries++ )
+    /* Keep the blocks that happen to be 256-aligned until one is not. */
+    for ( ; ; )
     {
         p = xmalloc_bytes(100);
         if ( !IS_ALIGNED((unsigned long)p, 256) )
             break;
-        xfree(p);
+        assert_true(n < ARRAY_SIZE(held));
+        held[n++] = p;
     }
+    while ( n )
+        xfree(held[--n]);
     memset(p, 0x66, 100);
     q = _xrealloc(p, 100, 256);
     assert_non_null(q);
@@ -413,6 +463,7 @@ int main(void)
         XM_TEST(realloc_to_zero_frees),
         XM_TEST(realloc_same_and_smaller_stays_in_place),
         XM_TEST(realloc_grows_in_place_into_a_free_neighbour),
+        XM_TEST(realloc_grows_backward_into_a_free_previous_block),
         XM_TEST(realloc_moves_when_the_neighbour_is_used),
         XM_TEST(realloc_keeps_the_alignment_of_the_block),
         XM_TEST(shrinking_a_page_block_keeps_its_alignment),
@@ -420,6 +471,6 @@ int main(void)
         XM_TEST(realloc_across_the_page_block_threshold),
     };
 
-    console_set_echo(false);
+    console_set_echo(getenv("XM_ECHO") != NULL);
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -277,7 +277,7 @@ static void checker_reports_a_broken_free_list(void **state)
 
     (void)state;
     a = xmalloc_bytes(64);
-    b = xmalloc_bytes(64);
+    b = xmalloc_bytes(1000);        /* too large for a quick list */
     c = xmalloc_bytes(64);
     xfree(b);                       /* b is free, between used a and c */
     memcpy(&saved, b + 8, sizeof(saved));

@@ -60,7 +60,8 @@ BUILD_BUG_ON(BLOCK_MIN != 2 * MEM_ALIGN);
 #define BW_FREE         0x1UL       /* this block is free */
 #define BW_PREV_FREE    0x2UL       /* the previous physical block is free */
 #define BW_FIRST        0x4UL       /* first block of its region */
-#define BW_FLAGS        0x7UL
+#define BW_QUICK        0x8UL       /* freed, parked on a quick list */
+#define BW_FLAGS        0xfUL
 #define BW_SIZE_MASK    0x0000fffffffffff0UL
 #define BW_ALIGN_SHIFT  48          /* log2(alignment) - ALIGN_SHIFT */
 #define BW_ALIGN_MASK   (0xfUL << BW_ALIGN_SHIFT)
@@ -167,8 +168,24 @@ struct xmem_region {
 
 BUILD_BUG_ON(REGION_HDR % MEM_ALIGN);
 
+/*
+ * Quick lists (global heap only): freed small blocks parked whole, by
+ * exact size, up to QUICK_DEPTH per size, and handed out again as they
+ * are.  A free then touches no neighbour and a malloc of a recently freed
+ * size no list but this one: the cache misses of merging are what make
+ * small blocks slower than glibc's tcache.  Parked blocks are used blocks
+ * to their neighbours (BW_QUICK set, BW_FREE clear); they are merged back
+ * (flushed) before the heap grows.
+ */
+#define QUICK_CLASSES   (SMALL_LIMIT >> ALIGN_SHIFT)
+#define QUICK_DEPTH     16
+
 struct xmem_pool {
     spinlock_t lock;                /* guards everything below */
+    bool quick_on;
+    uint8_t quick_count[QUICK_CLASSES];
+    struct xmem_block *quick[QUICK_CLASSES];    /* linked by next_free */
+    unsigned long quick_blocks, quick_bytes;
     uint32_t fl_bitmap;             /* bit fl: sl_bitmap[fl] != 0 */
     uint32_t sl_bitmap[FL_COUNT];   /* bit sl: heads[fl][sl] != NULL */
     struct xmem_block *heads[FL_COUNT][SL_COUNT];
@@ -452,7 +469,7 @@ static const char *pool_bad_pointer(const struct xmem_pool *p,
 #endif
     if ( !block_has_tag(b) || block_size(b) < BLOCK_MIN )
         return "no block header at this address";
-    if ( block_is_free(b) )
+    if ( block_is_free(b) || (b->word & BW_QUICK) )
         return "block already free (double free)";
     return NULL;
 }
@@ -498,6 +515,59 @@ static struct xmem_block *pool_grow(struct xmem_pool *p, unsigned long need)
     return b;
 }
 
+/* ---- Quick lists (lock held) ----------------------------------------- */
+
+static always_inline bool quick_push(struct xmem_pool *p, struct xmem_block *b)
+{
+    unsigned long size = block_size(b);
+    unsigned int c = size >> ALIGN_SHIFT;
+
+    if ( !p->quick_on || size >= SMALL_LIMIT ||
+         p->quick_count[c] >= QUICK_DEPTH )
+        return false;
+    b->word = (b->word & ~BW_ALIGN_MASK) | BW_QUICK;
+    b->next_free = p->quick[c];
+    p->quick[c] = b;
+    p->quick_count[c]++;
+    p->quick_blocks++;
+    p->quick_bytes += size;
+    return true;
+}
+
+static always_inline struct xmem_block *quick_pop(struct xmem_pool *p,
+                                                 unsigned long size)
+{
+    unsigned int c = size >> ALIGN_SHIFT;
+    struct xmem_block *b = p->quick[c];
+
+    p->quick[c] = b->next_free;
+    p->quick_count[c]--;
+    p->quick_blocks--;
+    p->quick_bytes -= size;
+    b->word &= ~BW_QUICK;
+    p->used_bytes += size;
+    p->live_blocks++;
+    return b;
+}
+
+/* Merge every parked block back into the free lists. */
+static void quick_flush(struct xmem_pool *p)
+{
+    unsigned int c;
+
+    for ( c = 0; c < QUICK_CLASSES; c++ )
+        while ( p->quick[c] )
+        {
+            struct xmem_block *b = p->quick[c];
+
+            p->quick[c] = b->next_free;
+            b->word &= ~BW_QUICK;
+            block_release(p, b);
+        }
+    memset(p->quick_count, 0, sizeof(p->quick_count));
+    p->quick_blocks = p->quick_bytes = 0;
+}
+
 /*
  * Find a free block for 'need' bytes whose payload is 'align'-aligned,
  * carve it and mark it used.  Lock held.
@@ -512,7 +582,16 @@ static struct xmem_block *pool_take(struct xmem_pool *p, unsigned long need,
     if ( align > MEM_ALIGN )
         search += align + BLOCK_MIN - MEM_ALIGN;
 
+    if ( need < SMALL_LIMIT && align <= MEM_ALIGN &&
+         p->quick[need >> ALIGN_SHIFT] )
+        return quick_pop(p, need);
+
     b = list_take_fit(p, search);
+    if ( unlikely(!b) && p->quick_blocks )
+    {
+        quick_flush(p);
+        b = list_take_fit(p, search);
+    }
     if ( unlikely(!b) )
     {
         /*
@@ -556,12 +635,33 @@ static void *pool_alloc_locked(struct xmem_pool *p, unsigned long size,
     return b ? block_payload(b) : NULL;
 }
 
+/*
+ * Start fetching the headers a free will merge with while the lock is
+ * being taken.  Only a hint: read without the lock, and only in release
+ * builds, where a foreign pointer is not checked before its header is
+ * read anyway.
+ */
+static always_inline void block_prefetch_neighbours(const struct xmem_block *b)
+{
+    unsigned long w = __atomic_load_n(&b->word, __ATOMIC_RELAXED);
+
+    if ( (w & BW_SIZE_MASK) < SMALL_LIMIT )
+        return;                     /* likely parked on a quick list */
+    __builtin_prefetch((const char *)b + (w & BW_SIZE_MASK), 1);
+    if ( w & BW_PREV_FREE )
+        __builtin_prefetch(__atomic_load_n(&b->prev_phys, __ATOMIC_RELAXED),
+                           1);
+}
+
 static void pool_free_block(struct xmem_pool *p, void *ptr)
 {
     struct xmem_block *b = block_of(ptr);
     struct xmem_region *gone = NULL;
     const char *why;
 
+#ifdef NDEBUG
+    block_prefetch_neighbours(b);
+#endif
     spin_lock(&p->lock);
     why = pool_bad_pointer(p, ptr);
     if ( unlikely(why) )
@@ -572,6 +672,11 @@ static void pool_free_block(struct xmem_pool *p, void *ptr)
     }
     p->used_bytes -= block_size(b);
     p->live_blocks--;
+    if ( quick_push(p, b) )
+    {
+        spin_unlock(&p->lock);
+        return;
+    }
     b = block_release(p, b);
     if ( unlikely(region_is_empty(b)) )
         gone = region_maybe_detach(p, b);
@@ -588,16 +693,53 @@ enum realloc_outcome {
     REALLOC_BAD_POINTER,    /* reported: not a live block */
 };
 
+/* Copies under the lock are bounded, to bound the time others wait. */
+#define BACKWARD_COPY_MAX   4096
+
 /*
- * Serve a realloc of a TLSF block in place when possible: a shrink trims
- * the tail, a growth absorbs a free next block.  *align comes back as the
+ * Grow used block b (bsize bytes) into its free previous block, and its
+ * free next block too if need be: one block starting at the previous one,
+ * data moved down.  Returns the new block, or NULL (nothing changed) when
+ * that is not enough or would break the alignment.  Lock held.
+ */
+static struct xmem_block *block_grow_backward(struct xmem_pool *p,
+                                              struct xmem_block *b,
+                                              unsigned long need,
+                                              unsigned long align,
+                                              unsigned long keep)
+{
+    struct xmem_block *prev = b->prev_phys, *next = block_next(b);
+    unsigned long bsize = block_size(b), psize = block_size(prev);
+    unsigned long nsize = block_is_free(next) ? block_size(next) : 0;
+
+    if ( keep > BACKWARD_COPY_MAX || psize + bsize + nsize < need ||
+         ((unsigned long)block_payload(prev) & (align - 1)) )
+        return NULL;
+    list_remove(p, prev);
+    if ( nsize )
+        list_remove(p, next);
+    block_set_size(prev, psize + bsize + nsize);
+    block_mark_used(prev);
+    p->used_bytes += psize + nsize;
+    memmove(block_payload(prev), block_payload(b), keep);
+    return prev;
+}
+
+/*
+ * Serve a realloc of a TLSF block without a new allocation when possible:
+ * a shrink trims the tail; a growth absorbs a free next block, or else a
+ * free previous block (data moved down).  Returns the block's payload
+ * then, or NULL with *outcome saying why not.  *align comes back as the
  * alignment the block must keep, *cur as its usable size; *checked says
  * whether the failure-injection hook was consulted (once per growth).
+ * A growth keeps up to 'roomy' bytes (block size) when they are there;
+ * roomy == 0 forbids growing in place.
  */
-static enum realloc_outcome
-pool_realloc_in_place(struct xmem_pool *p, void *ptr, unsigned long size,
-                      unsigned long *align, unsigned long *cur, bool *checked,
-                      bool may_grow)
+static void *pool_realloc_in_place(struct xmem_pool *p, void *ptr,
+                                   unsigned long size, unsigned long *align,
+                                   unsigned long *cur, bool *checked,
+                                   unsigned long roomy,
+                                   enum realloc_outcome *outcome)
 {
     struct xmem_block *b = block_of(ptr), *next;
     unsigned long need = size < BLOCK_LIMIT ? block_need(size) : ~0UL;
@@ -610,39 +752,49 @@ pool_realloc_in_place(struct xmem_pool *p, void *ptr, unsigned long size,
     {
         spin_unlock(&p->lock);
         report_bad_free(p, ptr, why);
-        return REALLOC_BAD_POINTER;
+        *outcome = REALLOC_BAD_POINTER;
+        return NULL;
     }
     bsize = block_size(b);
     *cur = bsize - BLOCK_HDR;
     if ( block_align(b) > *align )
         *align = block_align(b);
+    *outcome = REALLOC_MOVE;
     if ( (unsigned long)ptr & (*align - 1) )
-        goto move;
+        goto out;
     if ( need > bsize )
     {
         *checked = true;
         if ( alloc_fail_check() )
         {
-            spin_unlock(&p->lock);
-            return REALLOC_FAILED;
+            *outcome = REALLOC_FAILED;
+            goto out;
         }
+        if ( !roomy )
+            goto out;
         next = block_next(b);
         nsize = block_size(next);
-        if ( !may_grow || !block_is_free(next) || bsize + nsize < need )
-            goto move;
-        list_remove(p, next);
-        block_set_size(b, bsize + nsize);
-        block_mark_used(b);
-        p->used_bytes += nsize;
+        if ( block_is_free(next) && bsize + nsize >= need )
+        {
+            list_remove(p, next);
+            block_set_size(b, bsize + nsize);
+            block_mark_used(b);
+            p->used_bytes += nsize;
+        }
+        else if ( block_prev_is_free(b) &&
+                  (next = block_grow_backward(p, b, need, *align,
+                                              min(*cur, size))) )
+            b = next;
+        else
+            goto out;
+        need = min(block_size(b), max(need, roomy));
     }
     block_trim(p, b, need);
     block_set_align(b, *align);
+    *outcome = REALLOC_DONE;
+ out:
     spin_unlock(&p->lock);
-    return REALLOC_DONE;
-
- move:
-    spin_unlock(&p->lock);
-    return REALLOC_MOVE;
+    return *outcome == REALLOC_DONE ? block_payload(b) : NULL;
 }
 
 /* ---- The global heap ------------------------------------------------- */
@@ -673,6 +825,7 @@ static void global_put_mem(void *ptr)
 
 static struct xmem_pool xmalloc_pool = {
     .lock = SPIN_LOCK_UNLOCKED,
+    .quick_on = true,
     .retain_bytes = 4 * GLOBAL_REGION_BYTES,
     .grow_size = GLOBAL_REGION_BYTES,
     .get_mem = global_get_mem,
@@ -842,11 +995,27 @@ static void *page_block_realloc(void *ptr, struct page_info *pg,
     return realloc_by_moving(ptr, cur, size, align);
 }
 
+/*
+ * A block grown by realloc is likely to grow again (flex arrays gaining an
+ * element at a time): growth leaves it a quarter more, up to 4 KiB, so the
+ * next few growths are served in place without a copy.  Shrinks give the
+ * tail back.
+ */
+#define GROWTH_HEADROOM_MAX 4096UL
+
+static unsigned long growth_headroom(unsigned long size)
+{
+    return size >= BLOCK_LIMIT ? 0 :
+           ROUNDUP(min(size / 4, GROWTH_HEADROOM_MAX), MEM_ALIGN);
+}
+
 void *_xrealloc(void *ptr, unsigned long size, unsigned long align)
 {
     struct page_info *pg;
-    unsigned long cur = 0;
+    enum realloc_outcome outcome;
+    unsigned long cur = 0, room, roomy;
     bool checked = false;
+    void *q;
 
     if ( !ptr || ptr == ZERO_BLOCK_PTR )
         return _xmalloc(size, align);
@@ -862,19 +1031,25 @@ void *_xrealloc(void *ptr, unsigned long size, unsigned long align)
     if ( pg )
         return page_block_realloc(ptr, pg, size, align);
 
-    switch ( pool_realloc_in_place(&xmalloc_pool, ptr, size, &align, &cur,
-                                   &checked, fits_tlsf(size, align)) )
+    room = size + growth_headroom(size);
+    if ( fits_tlsf(room, align) )
+        roomy = block_need(room);
+    else
     {
-    case REALLOC_DONE:
-        return ptr;
-    case REALLOC_MOVE:
-        break;
-    default:
-        return NULL;
+        room = size;
+        roomy = fits_tlsf(size, align) ? block_need(size) : 0;
     }
+    q = pool_realloc_in_place(&xmalloc_pool, ptr, size, &align, &cur,
+                              &checked, roomy, &outcome);
+    if ( outcome == REALLOC_DONE )
+        return q;
+    if ( outcome != REALLOC_MOVE )
+        return NULL;
     if ( !checked && alloc_fail_check() )
         return NULL;
-    return realloc_by_moving(ptr, cur, size, align);
+    /* A growth that moves takes its headroom along. */
+    q = realloc_by_moving(ptr, cur, size > cur ? room : size, align);
+    return q;
 }
 
 unsigned long xmalloc_used_bytes(void)
@@ -1000,6 +1175,7 @@ void xmem_pool_set_retain(struct xmem_pool *pool, unsigned long bytes)
 struct check_state {
     const struct xmem_pool *p;
     unsigned long free_blocks, used_blocks, used_bytes, total_bytes;
+    unsigned long quick_blocks, quick_bytes;
 };
 
 static int check_fail(const struct xmem_pool *p, const char *what,
@@ -1056,6 +1232,11 @@ static int check_region(struct check_state *s, const struct xmem_region *r)
                                   "says is empty", b);
             s->free_blocks++;
         }
+        else if ( b->word & BW_QUICK )
+        {
+            s->quick_blocks++;
+            s->quick_bytes += size;
+        }
         else
         {
             s->used_blocks++;
@@ -1111,6 +1292,38 @@ static int check_lists(struct check_state *s)
     return 0;
 }
 
+/* Every parked block is on the quick list of its size, and counted. */
+static int check_quick(struct check_state *s)
+{
+    const struct xmem_pool *p = s->p;
+    unsigned long listed = 0;
+    unsigned int c, n;
+
+    for ( c = 0; c < QUICK_CLASSES; c++ )
+    {
+        const struct xmem_block *b = p->quick[c];
+
+        for ( n = 0; b; b = b->next_free, n++ )
+        {
+            if ( ++listed > s->quick_blocks ||
+                 (unsigned long)b & (MEM_ALIGN - 1) || !pool_owns(p, b) )
+                return check_fail(p, "quick list points at something "
+                                  "not parked in the pool", b);
+            if ( !block_has_tag(b) || !(b->word & BW_QUICK) ||
+                 block_is_free(b) || (block_size(b) >> ALIGN_SHIFT) != c )
+                return check_fail(p, "block on the wrong quick list", b);
+        }
+        if ( n != p->quick_count[c] )
+            return check_fail(p, "quick list length disagrees with its "
+                              "count", &p->quick[c]);
+    }
+    if ( listed != s->quick_blocks || listed != p->quick_blocks ||
+         s->quick_bytes != p->quick_bytes )
+        return check_fail(p, "parked blocks disagree with the quick "
+                          "lists", p);
+    return 0;
+}
+
 int xmem_pool_check(struct xmem_pool *pool)
 {
     struct xmem_pool *p = pool_or_global(pool);
@@ -1127,6 +1340,8 @@ int xmem_pool_check(struct xmem_pool *pool)
     }
     if ( !rc )
         rc = check_lists(&s);
+    if ( !rc )
+        rc = check_quick(&s);
     if ( !rc && s.total_bytes != p->total_bytes )
         rc = check_fail(p, "region bytes disagree with the pool total", p);
     if ( !rc && (s.used_bytes != p->used_bytes ||
