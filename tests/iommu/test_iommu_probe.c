@@ -130,6 +130,12 @@ static void setup_brings_up_root_and_caches_and_reports_the_rest(void **state)
     assert_true(console_capture_contains("IOMMU: 4 of 6 IOMMUs up"));
     assert_true(console_capture_contains("I/O virtualisation enabled"));
     assert_int_equal(tiommu_protocol_errors(), 0);
+
+    /* A second set-up probes nothing and keeps the first one's result. */
+    assert_int_equal(iommu_hardware_setup(), -EBUSY);
+    assert_int_equal(tiommu_count(TIOMMU_PROBE), 6);
+    assert_int_equal(iommu_hardware_count(), 4);
+    assert_true(console_capture_contains("IOMMU: already set up"));
 }
 
 static void setup_reports_a_failed_probe_and_keeps_the_others(void **state)

@@ -133,7 +133,8 @@ const struct iommu_ops *iommu_get_ops(void);
  * while a pass makes progress) and says on the console which IOMMUs came
  * up and why the others did not.  Returns 0 when at least one came up and
  * no probe failed, -ENODEV when none came up without a hard error, or the
- * first hard error (the IOMMUs that came up stay up).  Never panics.
+ * first hard error (the IOMMUs that came up stay up), -EBUSY when IOMMUs
+ * are up already (iommu_hardware_teardown first).  Never panics.
  * iommu_setup() runs it when iommu_enable and sets iommu_enabled.
  */
 int iommu_hardware_setup(void);

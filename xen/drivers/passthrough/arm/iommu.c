@@ -163,7 +163,13 @@ int iommu_hardware_setup(void)
     unsigned int n, i = 0;
     int rc;
 
-    iommus_up = 0;
+    /* Probing twice would set the same hardware up twice. */
+    if ( iommus_up )
+    {
+        printk(XENLOG_ERR "IOMMU: already set up (%u IOMMUs up); tear down "
+               "first\n", iommus_up);
+        return -EBUSY;
+    }
 
     n = count_iommu_nodes();
     if ( !n )
