@@ -204,6 +204,47 @@ static void fault_outside_p2m_reported(void **state)
     ipmmu_test_shutdown();
 }
 
+/* The handler names each reason: PF for a read-only page, ABORT for a
+ * walk that hits a bus error. */
+static void fault_reasons_reported(void **state)
+{
+    const uint64_t ipa = GUEST_RAM0_BASE + 2 * MIB;
+    struct ipmmu_model_inject inj = { .walk_reads_fail = true };
+    unsigned char buf[64] = { 0 };
+    struct soc_dma_result res;
+    struct domain *d;
+
+    (void)state;
+    boot_h3();
+    d = ipmmu_test_guest(1, "ro", 16);
+    assert_int_equal(ipmmu_test_assign(d, H3_SDHI2), 0);
+    assert_int_equal(p2m_change_type_range(d, _gfn(ipa >> PAGE_SHIFT), 1,
+                                           p2m_ram_rw, p2m_ram_ro), 0);
+
+    console_capture_clear();
+    assert_int_equal(ipmmu_test_dma_read(H3_SDHI2, 0, ipa, buf, sizeof(buf),
+                                         &res), 0);
+    assert_int_not_equal(ipmmu_test_dma_write(H3_SDHI2, 0, ipa, buf,
+                                              sizeof(buf), &res), 0);
+    assert_int_equal(res.outcome, IPMMU_FAULT_PF);
+    assert_int_equal(console_capture_count("permission fault (PF)"), 1);
+    assert_true(console_capture_contains("at address 0x40200000"));
+
+    /* A different page, so that no TLB entry answers: the walk fails. */
+    ipmmu_model_set_inject(ipmmu_test_model(H3_ROOT), &inj);
+    assert_int_not_equal(ipmmu_test_dma_write(H3_SDHI2, 0, ipa + 5 * MIB,
+                                              buf, sizeof(buf), &res), 0);
+    assert_int_equal(res.outcome, IPMMU_FAULT_ABORT);
+    assert_int_equal(console_capture_count("abort (ABORT)"), 1);
+    assert_int_equal(console_capture_count("d1 (ro), devices: " H3_SDHI2),
+                     2);
+    inj.walk_reads_fail = false;
+    ipmmu_model_set_inject(ipmmu_test_model(H3_ROOT), &inj);
+
+    domain_destroy(d);
+    ipmmu_test_shutdown();
+}
+
 /* Warm the IOTLB with a DMA at ipa, return the context. */
 static unsigned int warm(struct domain *d, const char *dev, uint64_t ipa)
 {
@@ -582,6 +623,7 @@ int main(void)
         TEST(quarantine_blocks_dma),
         TEST(passthrough_dma_lands_in_guest),
         TEST(fault_outside_p2m_reported),
+        TEST(fault_reasons_reported),
         TEST(p2m_batch_flushes_once),
         TEST(stale_tlb_without_flush),
         TEST(flush_timeout_crashes_guest),
