@@ -7,6 +7,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "hosted/mmio.h"
 #include "tests/hw/ipmmu_model_testlib.h"
 
 static const enum ipmmu_model_gen gens[] = { IPMMU_MODEL_GEN3,
@@ -356,6 +357,14 @@ static void flush_delay_is_configurable(void **state)
     assert_int_equal(tl_rd(t->root, r), IPMMU_IMCTR_FLUSH);
     t->now += 1;
     assert_int_equal(tl_rd(t->root, r), 0);
+    /* A second FLUSH while one is pending restarts the delay. */
+    tl_wr(t->root, r, IPMMU_IMCTR_FLUSH);
+    t->now += 40000;
+    tl_wr(t->root, r, IPMMU_IMCTR_FLUSH);
+    t->now += 10000;
+    assert_int_equal(tl_rd(t->root, r), IPMMU_IMCTR_FLUSH);
+    t->now += 40000;
+    assert_int_equal(tl_rd(t->root, r), 0);
     tl_destroy(t);
 }
 
@@ -485,6 +494,29 @@ static void bad_configurations_are_refused_with_a_reason(void **state)
     phys_mem_destroy(pm);
 }
 
+/* The handlers plug into the hosted MMIO bus as a SoC registers them. */
+static void model_registers_on_the_hosted_mmio_bus(void **state)
+{
+    struct tl *t = tl_create(IPMMU_MODEL_GEN3);
+    uint64_t base = 0xe67b0000ULL;
+    uint32_t v = 0;
+
+    (void)state;
+    assert_int_equal(hosted_mmio_register(base,
+                                          ipmmu_model_mmio_size(t->root),
+                                          "ipmmu_mm", ipmmu_model_mmio_read,
+                                          ipmmu_model_mmio_write, t->root), 0);
+    assert_int_equal(hosted_mmio_read32(base + IPMMU_IMSCTLR, &v), 0);
+    assert_int_equal(v, IPMMU_IMSCTLR_USE_SECGRP);
+    assert_int_equal(hosted_mmio_write32(base + IPMMU_IMSCTLR, 0), 0);
+    assert_int_equal(tl_rd(t->root, IPMMU_IMSCTLR), 0);
+    /* A hole in the window: the model refuses, the bus reports it. */
+    assert_int_not_equal(hosted_mmio_read32(base + 0x508, &v), 0);
+    assert_int_equal(ipmmu_model_log_find(t->root, "read at 0x508"), 1);
+    hosted_mmio_unregister_all();
+    tl_destroy(t);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -504,6 +536,7 @@ int main(void)
         cmocka_unit_test(flush_never_completes_when_injected),
         cmocka_unit_test(spurious_interrupt_records_nothing),
         cmocka_unit_test(bad_configurations_are_refused_with_a_reason),
+        cmocka_unit_test(model_registers_on_the_hosted_mmio_bus),
     };
 
     return cmocka_run_group_tests_name("ipmmu_model_regs", tests, NULL, NULL);

@@ -177,6 +177,28 @@ static void stage1_table_read_only_bit_restricts_the_leaf(void **state)
     tl_destroy(t);
 }
 
+static void stage1_start_levels_follow_sl0(void **state)
+{
+    struct tl *t = tl_create(IPMMU_MODEL_GEN4);
+    struct tl_table tb;
+    uint64_t pa;
+
+    (void)state;
+    /* SL0 = 0: a single level-3 table covering 21 bits of input. */
+    tl_table_init(t, &tb, 3, 21);
+    tl_setup_s1(t, CTX, &tb, 0, UTLB);
+    tl_map(t, &tb, 0x1f000, TL_DATA_BASE + 0x2000, 3, S1_RW);
+    assert_int_equal(tl_xlate(t, UTLB, 0x1f123, true, &pa), IPMMU_OK);
+    assert_int_equal(pa, TL_DATA_BASE + 0x2123);
+    expect_fault(t, 0x1e000, false, IPMMU_FAULT_TF, IPMMU_IMSTR_TF, 3);
+    expect_fault(t, 0x200000, false, IPMMU_FAULT_TF, IPMMU_IMSTR_TF, 3);
+    /* SL0 = 3 is reserved for stage 1 too. */
+    tl_wr(t->root, tl_ctx(t->root, CTX, IPMMU_IMTTBCR),
+          IPMMU_IMTTBCR_EAE | IPMMU_IMTTBCR_SL0(3) | IPMMU_IMTTBCR_TSZ0(0));
+    expect_fault(t, 0x1000, false, IPMMU_FAULT_TF, IPMMU_IMSTR_TF, 0);
+    tl_destroy(t);
+}
+
 static void stage2_permissions_follow_s2ap(void **state)
 {
     struct tl_table tb;
@@ -772,6 +794,7 @@ int main(void)
             stage2_start_level_2_with_sixteen_concatenated_tables),
         cmocka_unit_test(stage1_lpae_translates_with_32_bit_input),
         cmocka_unit_test(stage1_table_read_only_bit_restricts_the_leaf),
+        cmocka_unit_test(stage1_start_levels_follow_sl0),
         cmocka_unit_test(stage2_permissions_follow_s2ap),
         cmocka_unit_test(invalid_descriptors_give_translation_faults),
         cmocka_unit_test(unusable_table_configurations_fault_every_access),
