@@ -38,7 +38,7 @@ static struct ipmmu_domain *to_ipmmu_domain(struct domain *d)
     return d ? dom_iommu(d)->arch.priv : NULL;
 }
 
-static const char *dev_name(struct device *dev)
+static const char *ipmmu_dev_name(struct device *dev)
 {
     return dt_node_full_name(dev_to_dt(dev));
 }
@@ -91,13 +91,13 @@ static int ipmmu_dt_xlate(struct device *dev,
     if ( !mmu )
     {
         printk(XENLOG_ERR "IPMMU: %s: its IPMMU %s is not up\n",
-               dev_name(dev), dt_node_full_name(args->np));
+               ipmmu_dev_name(dev), dt_node_full_name(args->np));
         return -ENODEV;
     }
     if ( args->args_count != 1 )
     {
         printk(XENLOG_ERR "IPMMU: %s: an iommus entry for %s has %d cells, "
-               "expected 1 (the uTLB)\n", dev_name(dev), mmu->name,
+               "expected 1 (the uTLB)\n", ipmmu_dev_name(dev), mmu->name,
                args->args_count);
         return -EINVAL;
     }
@@ -105,7 +105,7 @@ static int ipmmu_dt_xlate(struct device *dev,
     if ( utlb >= mmu->features->nr_utlbs )
     {
         printk(XENLOG_ERR "IPMMU: %s: uTLB %u does not exist in %s (%u "
-               "uTLBs)\n", dev_name(dev), utlb, mmu->name,
+               "uTLBs)\n", ipmmu_dev_name(dev), utlb, mmu->name,
                mmu->features->nr_utlbs);
         return -EINVAL;
     }
@@ -124,7 +124,7 @@ static int ipmmu_dt_xlate(struct device *dev,
     else if ( m->mmu != mmu )
     {
         printk(XENLOG_ERR "IPMMU: %s: uTLBs in two IPMMUs (%s, %s)\n",
-               dev_name(dev), m->mmu->name, mmu->name);
+               ipmmu_dev_name(dev), m->mmu->name, mmu->name);
         return -EINVAL;
     }
 
@@ -276,9 +276,9 @@ static int ipmmu_check_utlbs(struct ipmmu_master *m, struct ipmmu_domain *dom)
         other = domain_utlb_user(u->owner, m, m->mmu, fwspec->ids[i]);
         printk(XENLOG_ERR "IPMMU: cannot assign %s to d%u (%s): its uTLB "
                "%u of %s is used by %s, assigned to d%u (%s)\n",
-               dev_name(m->dev), dom->d->domain_id, dom->d->name,
+               ipmmu_dev_name(m->dev), dom->d->domain_id, dom->d->name,
                fwspec->ids[i], ipmmu_short_name(m->mmu),
-               other ? dev_name(other->dev) : "another device",
+               other ? ipmmu_dev_name(other->dev) : "another device",
                u->owner->d->domain_id, u->owner->d->name);
         return -EINVAL;
     }
@@ -368,7 +368,7 @@ static int ipmmu_assign_device(struct domain *d, uint8_t devfn,
     else if ( m->owner )
     {
         printk(XENLOG_ERR "IPMMU: %s already belongs to d%u\n",
-               dev_name(dev), m->owner->d->domain_id);
+               ipmmu_dev_name(dev), m->owner->d->domain_id);
         rc = -EBUSY;
     }
     else
@@ -408,7 +408,7 @@ static int ipmmu_reassign_device(struct domain *s, struct domain *t,
             /* Leave things as they were. */
             if ( rc && from && ipmmu_attach_locked(m, from) )
                 printk(XENLOG_ERR "IPMMU: %s left in quarantine\n",
-                       dev_name(dev));
+                       ipmmu_dev_name(dev));
         }
     }
     spin_unlock_irqrestore(&ipmmu_lock, flags);
