@@ -18,7 +18,13 @@
 
 .DEFAULT_GOAL := all
 SHELL := /bin/bash
-MAKEFLAGS += -j$(shell nproc) --no-print-directory
+# Parallel by default.  Sub-makes (which cannot see -j while they read
+# the makefiles) share the top make's jobserver instead.
+ifndef IPMMU_VMSA_SUBMAKE
+export IPMMU_VMSA_SUBMAKE := 1
+MAKEFLAGS += -j$(shell nproc)
+endif
+MAKEFLAGS += --no-print-directory
 
 include mk/config.mk
 include $(sort $(wildcard mk/mod-*.mk))

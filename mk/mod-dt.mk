@@ -37,7 +37,93 @@ $(DT_TEST_BLOBS): $(DT_TEST_DTBS) mk/mod-dt.mk
 	   echo '    { 0 }'; \
 	   echo '};'; } >$@.tmp && mv $@.tmp $@
 
-GEN_SRCS_DT_TESTS := tests/dt/dt_test_util.c $(DT_TEST_BLOBS)
+GEN_SRCS_DT_TESTS := tests/dt/dt_test_util.c tests/dt/dt_walk.c $(DT_TEST_BLOBS)
 
-TESTS += test_dt
+TESTS += test_dt test_dt_bad
 test_dt_SRCS := tests/dt/test_dt.c $(GEN_SRCS_DT_TESTS)
+test_dt_bad_SRCS := tests/dt/test_dt_bad.c $(GEN_SRCS_DT_TESTS)
+
+# ---- libFuzzer target: tests/fuzz/fuzz_dt.c -----------------------------
+# The same core sources as every program (xen/, hosted/, hw/, generated),
+# built with clang into build/fuzz/ with coverage, ASan and UBSan.  clang's
+# warnings differ from gcc's, so they are shown but not fatal here (the
+# gcc builds keep -Werror).
+#   make fuzz                 run it for FUZZ_SECONDS (default 60)
+#   make test-fuzz-dt         the `make test` step: FUZZ_SMOKE_SECONDS (60)
+# `make fuzz` keeps the inputs it finds in build/fuzz/corpus_dt; crashes
+# are written to build/fuzz/crash-dt-* and fail the run.
+FUZZ_CC            ?= clang
+FUZZ_SECONDS       ?= 60
+FUZZ_SMOKE_SECONDS ?= 60
+FUZZ_DIR           := $(BUILD)/fuzz
+FUZZ_DT_BIN        := $(FUZZ_DIR)/bin/fuzz_dt
+FUZZ_DT_SRCS       := tests/fuzz/fuzz_dt.c tests/dt/dt_walk.c
+FUZZ_DT_SEED_DTS   := $(DT_TEST_DTS) $(sort $(wildcard tests/fuzz/corpus_dt/*.dts))
+FUZZ_DT_SEEDS      := $(FUZZ_DIR)/seeds_dt
+FUZZ_CFLAGS := $(STD) -Wall -Wextra -g -O1 -fno-omit-frame-pointer \
+               -fsanitize=fuzzer-no-link,address,undefined \
+               -fno-sanitize-recover=all -DHOSTED_BUILD $(INCLUDES)
+FUZZ_LDFLAGS := -fsanitize=fuzzer,address,undefined
+
+fuzz_objs = $(patsubst %.c,$(FUZZ_DIR)/obj/%.o,$(1))
+
+$(FUZZ_DIR)/obj/%.o: %.c | fdt-include
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) $(DEPFLAGS) -c $< -o $@
+
+# The core's source list is complete only after every fragment has been
+# read, so the objects reach the link rule as a command-line variable of
+# a sub-make (recipes expand late; prerequisites do not).
+FUZZ_DT_OBJS ?=
+$(FUZZ_DT_BIN): $(FUZZ_DT_OBJS)
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_LDFLAGS) -o $@ $^ -lfdt -lpthread -lm
+
+.PHONY: fuzz fuzz-dt fuzz-dt-bin fuzz-dt-seeds test-fuzz-dt
+fuzz-dt-bin:
+	@$(MAKE) --no-print-directory $(FUZZ_DT_BIN) \
+	    FUZZ_DT_OBJS="$(call fuzz_objs,$(FUZZ_DT_SRCS) $(CORE_SRCS))"
+
+# Seeds: every small tree of tests/dt and tests/fuzz/corpus_dt, by dtc,
+# and the inputs that once crashed (tests/fuzz/corpus_dt/*.bin).
+fuzz-dt-seeds:
+	@rm -rf $(FUZZ_DT_SEEDS)
+	@mkdir -p $(FUZZ_DT_SEEDS) $(FUZZ_DIR)/corpus_dt
+	@for f in $(FUZZ_DT_SEED_DTS); do \
+	    $(DTC) -q -I dts -O dtb -o $(FUZZ_DT_SEEDS)/$$(basename $$f .dts).dtb \
+	        $$f || exit 1; done
+	@cp tests/fuzz/corpus_dt/*.bin $(FUZZ_DT_SEEDS)/
+
+# run_fuzz_dt(seconds, corpus dir): one libFuzzer process, bounded in time
+# and memory; new inputs go to the corpus dir, the seeds stay as built.
+define run_fuzz_dt
+	@echo "fuzz_dt: $(1) s from $(FUZZ_DT_SEEDS) (log: $(FUZZ_DIR)/fuzz_dt.log)"
+	@mkdir -p $(2)
+	@$(FUZZ_DT_BIN) -max_total_time=$(1) -timeout=10 -rss_limit_mb=2048 \
+	    -max_len=65536 -dict=tests/fuzz/fuzz_dt.dict -print_final_stats=1 \
+	    -artifact_prefix=$(FUZZ_DIR)/crash-dt- \
+	    $(2) $(FUZZ_DT_SEEDS) >$(FUZZ_DIR)/fuzz_dt.log 2>&1; \
+	rc=$$?; \
+	grep -E '^stat::number_of_executed_units|^Done' $(FUZZ_DIR)/fuzz_dt.log; \
+	if [ $$rc -ne 0 ]; then \
+	    tail -60 $(FUZZ_DIR)/fuzz_dt.log; \
+	    echo "fuzz_dt: FAILED (exit $$rc); reproducer: $(FUZZ_DIR)/crash-dt-*"; \
+	    [ -n "$$TEST_SUMMARY" ] && echo "failed 1" >>"$$TEST_SUMMARY"; \
+	    exit 1; \
+	fi; \
+	[ -n "$$TEST_SUMMARY" ] && echo "passed 1" >>"$$TEST_SUMMARY"; true
+endef
+
+# `make fuzz` keeps what it finds across runs; the test step starts from
+# the seeds every time, so its 60 s are the same work on every machine.
+fuzz-dt: fuzz-dt-bin fuzz-dt-seeds
+	$(call run_fuzz_dt,$(FUZZ_SECONDS),$(FUZZ_DIR)/corpus_dt)
+
+fuzz: deps
+	@$(MAKE) --no-print-directory fuzz-dt
+
+test-fuzz-dt: fuzz-dt-bin fuzz-dt-seeds
+	@rm -rf $(FUZZ_DIR)/smoke_corpus_dt
+	$(call run_fuzz_dt,$(FUZZ_SMOKE_SECONDS),$(FUZZ_DIR)/smoke_corpus_dt)
+
+TEST_STEPS += test-fuzz-dt

@@ -66,3 +66,20 @@ const struct bench_backend backend_libc = {
     .release = libc_release,
     .resize = libc_resize,
 };
+
+/*
+ * glibc's allocator by its own names, which an LD_PRELOADed allocator does
+ * not replace: the baseline measured in the same process as a preloaded
+ * jemalloc or mimalloc.
+ */
+extern void *__libc_malloc(size_t size);
+extern void __libc_free(void *p);
+extern void *__libc_realloc(void *p, size_t size);
+
+const struct bench_backend backend_glibc_direct = {
+    .name = "glibc",
+    .setup = libc_setup,
+    .alloc = __libc_malloc,
+    .release = __libc_free,
+    .resize = __libc_realloc,
+};

@@ -22,4 +22,7 @@ extern const struct bench_backend backend_xmalloc;
  * preloaded: jemalloc, mimalloc). */
 extern const struct bench_backend backend_libc;
 
+/* glibc by its __libc_* names: unaffected by LD_PRELOAD. */
+extern const struct bench_backend backend_glibc_direct;
+
 #endif /* BENCH_XMALLOC_BACKEND_H */

@@ -63,6 +63,14 @@ struct result {
 };
 
 static struct result results[NR_BACKENDS][NR_CASES];
+/* glibc measured in the same process as a preloaded backend. */
+static struct result own_glibc[NR_BACKENDS][NR_CASES];
+
+/* The baseline of backend b: glibc measured in the same process. */
+static const struct result *baseline_of(unsigned int b, unsigned int c)
+{
+    return b >= B_JEMALLOC ? &own_glibc[b][c] : &results[B_GLIBC][c];
+}
 static struct trace traces[NR_CASES];
 
 static bool is_latency_case(unsigned int c)
@@ -243,28 +251,42 @@ static bool measure_parent(bool warm_only)
 
 /* ---- Preloaded allocators in a child ---------------------------------- */
 
-/* Child side: measure the libc backend, print the results as lines. */
+static void print_results(char tag, const struct result *res)
+{
+    unsigned int c, l;
+
+    for ( c = 0; c < NR_CASES; c++ )
+    {
+        if ( res[c].have_warm )
+            printf("%c %u warm %.6f\n", tag, c, res[c].warm);
+        if ( res[c].have_cold )
+            printf("%c %u cold %.6f\n", tag, c, res[c].cold);
+        if ( res[c].have_lat )
+            for ( l = 0; l < NR_LAT; l++ )
+                printf("%c %u lat%u %.6f\n", tag, c, l, res[c].lat[l]);
+    }
+}
+
+/*
+ * Child side: the preloaded allocator (malloc) and glibc (__libc_malloc)
+ * measured in this one process, warm runs interleaved; results as lines,
+ * R for the preloaded one, G for its glibc baseline.
+ */
 static int child_main(const char *name)
 {
     static struct bench_backend be;
-    static struct result res[NR_CASES];
-    const struct bench_backend *const bes[] = { &be };
-    struct result *const rows[] = { res };
-    unsigned int c, l;
+    static struct result res[2][NR_CASES];
+    const struct bench_backend *const bes[] = { &be, &backend_glibc_direct };
+    struct result *const rows[] = { res[0], res[1] };
 
     be = backend_libc;
     be.name = name;
-    if ( !measure_cold_all(&be, res) || !measure_warm_all(bes, rows, 1) )
+    if ( !measure_cold_all(bes[0], res[0]) ||
+         !measure_cold_all(bes[1], res[1]) ||
+         !measure_warm_all(bes, rows, 2) )
         return 1;
-    for ( c = 0; c < NR_CASES; c++ )
-    {
-        printf("R %u warm %.6f\n", c, res[c].warm);
-        if ( res[c].have_cold )
-            printf("R %u cold %.6f\n", c, res[c].cold);
-        if ( res[c].have_lat )
-            for ( l = 0; l < NR_LAT; l++ )
-                printf("R %u lat%u %.6f\n", c, l, res[c].lat[l]);
-    }
+    print_results('R', res[0]);
+    print_results('G', res[1]);
     return 0;
 }
 
@@ -305,26 +327,29 @@ static bool run_preloaded(unsigned int b)
     while ( f && fgets(line, sizeof(line), f) )
     {
         unsigned int c;
-        char what[16];
+        char tag, what[16];
+        struct result *r;
         double v;
 
-        if ( sscanf(line, "R %u %15s %lf", &c, what, &v) != 3 ||
-             c >= NR_CASES )
+        if ( sscanf(line, "%c %u %15s %lf", &tag, &c, what, &v) != 4 ||
+             c >= NR_CASES || (tag != 'R' && tag != 'G') )
             continue;
+        r = tag == 'R' ? &results[b][c] : &own_glibc[b][c];
         if ( !strcmp(what, "warm") )
         {
-            results[b][c].warm = v;
-            results[b][c].have_warm = true;
+            r->warm = v;
+            r->have_warm = true;
         }
         else if ( !strcmp(what, "cold") )
         {
-            results[b][c].cold = v;
-            results[b][c].have_cold = true;
+            r->cold = v;
+            r->have_cold = true;
         }
-        else if ( !strncmp(what, "lat", 3) && what[3] - '0' < NR_LAT )
+        else if ( !strncmp(what, "lat", 3) && what[3] - '0' >= 0 &&
+                  what[3] - '0' < NR_LAT )
         {
-            results[b][c].lat[what[3] - '0'] = v;
-            results[b][c].have_lat = true;
+            r->lat[what[3] - '0'] = v;
+            r->have_lat = true;
         }
     }
     if ( f )
@@ -367,8 +392,10 @@ static void speed_table(struct bench_report *rep, bool warm)
         for ( b = 0; b < NR_BACKENDS; b++ )
         {
             const struct result *r = &results[b][c];
+            const struct result *own = baseline_of(b, c);
             bool have = warm ? r->have_warm : r->have_cold;
             double v = warm ? r->warm : r->cold;
+            double vbase = warm ? own->warm : own->cold;
 
             if ( b == B_GLIBC )
             {
@@ -385,9 +412,9 @@ static void speed_table(struct bench_report *rep, bool warm)
             else
             {
                 bench_table_cell("%.1f", v);
-                bench_table_cell("%.2f", v / base);
+                bench_table_cell("%.2f", v / vbase);
                 bench_report_add_vs(rep, case_names[c], backend_names[b],
-                                    metric, v, "ns", base);
+                                    metric, v, "ns", vbase);
             }
             if ( b == B_XMALLOC )
             {
@@ -417,7 +444,7 @@ static void latency_table(struct bench_report *rep)
         for ( i = 0; i < ARRAY_LEN(cases); i++ )
         {
             const struct result *r = &results[b][cases[i]];
-            const struct result *g = &results[B_GLIBC][cases[i]];
+            const struct result *g = baseline_of(b, cases[i]);
 
             if ( !r->have_lat )
                 continue;
@@ -479,6 +506,9 @@ int main(int argc, char **argv)
         return 1;
     speed_table(rep, true);
     speed_table(rep, false);
+    printf("Ratios are to glibc measured in the same process: xmalloc's to "
+           "the glibc column;\njemalloc's and mimalloc's to glibc "
+           "(__libc_malloc) run beside them in their\npreloaded process.\n");
     latency_table(rep);
     return bench_report_close(rep) ? 1 : 0;
 }

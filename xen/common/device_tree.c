@@ -42,6 +42,32 @@ static void __printf(4, 5) dt_node_err(const struct dt_device_node *parent,
            name_len, name, msg);
 }
 
+/*
+ * Names from the blob end up in console lines: only printable ASCII, and
+ * no spaces, may be part of a node or property name, so that a report is
+ * always one line.
+ */
+static int dt_first_unprintable(const char *name, int len)
+{
+    int i;
+
+    for ( i = 0; i < len; i++ )
+        if ( (unsigned char)name[i] <= ' ' || (unsigned char)name[i] > '~' )
+            return i;
+    return -1;
+}
+
+/* Make a string from a damaged blob fit for a console line, in place. */
+static const char *dt_printable(char *s)
+{
+    char *p;
+
+    for ( p = s; *p; p++ )
+        if ( (unsigned char)*p < ' ' || (unsigned char)*p > '~' )
+            *p = '?';
+    return s;
+}
+
 /* ------------------------------------------------------------------ */
 /* Checks on the whole blob, before anything is allocated             */
 
@@ -125,14 +151,16 @@ static void dt_report_structure_error(const void *fdt, int err)
         if ( prop != -FDT_ERR_NOTFOUND )
             goto located;
     }
- located:
-    if ( last >= 0 )
+    if ( node >= 0 && depth < 0 )
     {
-        if ( fdt_get_path(fdt, last, path, sizeof(path)) == 0 )
-            where = path;
-        else if ( (where = fdt_get_name(fdt, last, NULL)) == NULL )
-            where = "structure block";
+        /* The root closed cleanly: the damage is in what follows it. */
+        dt_err("/", "malformed structure block after the root node (%s)",
+               fdt_strerror(err));
+        return;
     }
+ located:
+    if ( last >= 0 && fdt_get_path(fdt, last, path, sizeof(path)) == 0 )
+        where = dt_printable(path);
     dt_err(where, "malformed structure block in or after this node (%s)",
            fdt_strerror(err));
 }
@@ -166,6 +194,17 @@ static int dt_check_blob(const void *fdt, size_t size)
         else
             dt_err("header", "a block lies outside totalsize %u (%s)",
                    fdt_totalsize(fdt), fdt_strerror(err));
+        return -EINVAL;
+    }
+    /*
+     * Before version 16 node names are paths; libfdt 1.6.1's
+     * fdt_check_full() dereferences a NULL name on such blobs.  dtc has
+     * written version 17 since 2007.
+     */
+    if ( fdt_version(fdt) < 16 )
+    {
+        dt_err("header", "version %u is older than 16, not supported",
+               fdt_version(fdt));
         return -EINVAL;
     }
     if ( fdt_totalsize(fdt) > size )
@@ -231,8 +270,8 @@ static int dt_plan_phandle(struct dt_node_plan *plan, const char *pname,
     if ( plan->phandle && plan->phandle != handle )
     {
         dt_node_err(plan->parent, plan->name, plan->name_len,
-                    "phandle 0x%x and linux,phandle 0x%x disagree",
-                    plan->phandle, handle);
+                    "%s 0x%x disagrees with the node's other phandle 0x%x",
+                    pname, handle, plan->phandle);
         return -EINVAL;
     }
     plan->phandle = handle;
@@ -243,7 +282,7 @@ static int dt_plan_node(const void *fdt, int offset, struct dt_node_plan *plan)
 {
     const char *pname;
     const void *val;
-    int prop, len, rc;
+    int prop, len, rc, bad;
 
     fdt_for_each_property_offset(prop, fdt, offset)
     {
@@ -253,6 +292,15 @@ static int dt_plan_node(const void *fdt, int offset, struct dt_node_plan *plan)
             dt_node_err(plan->parent, plan->name, plan->name_len,
                         "unreadable property (%s)",
                         fdt_strerror(val ? -FDT_ERR_INTERNAL : len));
+            return -EINVAL;
+        }
+        bad = dt_first_unprintable(pname, strlen(pname));
+        if ( bad >= 0 || !*pname )
+        {
+            dt_node_err(plan->parent, plan->name, plan->name_len,
+                        "property %d has %s", plan->nr_props,
+                        bad >= 0 ? "a name with a byte outside printable "
+                                   "ASCII" : "an empty name");
             return -EINVAL;
         }
         plan->nr_props++;
@@ -396,7 +444,7 @@ static int dt_add_node(struct dt_build *b, int offset, int depth)
     struct dt_node_plan plan = { 0 };
     struct dt_device_node *np;
     const char *at;
-    int rc;
+    int rc, bad;
 
     plan.parent = depth ? b->path[depth > DT_MAX_DEPTH ? DT_MAX_DEPTH
                                                        : depth - 1] : NULL;
@@ -405,6 +453,14 @@ static int dt_add_node(struct dt_build *b, int offset, int depth)
     {
         dt_node_err(plan.parent, "?", 1, "unreadable node name (%s)",
                     fdt_strerror(plan.name_len));
+        return -EINVAL;
+    }
+    bad = depth ? dt_first_unprintable(plan.name, plan.name_len) : -1;
+    if ( bad >= 0 )
+    {
+        dt_node_err(plan.parent, "?", 1, "a child node name has byte 0x%02x "
+                    "at position %d, outside printable ASCII",
+                    (unsigned char)plan.name[bad], bad);
         return -EINVAL;
     }
     if ( depth > DT_MAX_DEPTH )
@@ -487,6 +543,65 @@ static int dt_build_nodes(struct dt_build *b)
         return -EINVAL;
     }
     return dt_check_trailer(b->fdt, node);
+}
+
+/* ------------------------------------------------------------------ */
+/* Sibling names                                                       */
+
+/* The last component of a node's path: "iommu@e67b0000". */
+static const char *dt_unit_name(const struct dt_device_node *np)
+{
+    return strrchr(np->full_name, '/') + 1;
+}
+
+static unsigned int dt_sibling_hash(const struct dt_device_node *np,
+                                    unsigned int slots)
+{
+    const unsigned char *s = (const unsigned char *)dt_unit_name(np);
+    uint32_t h = 2166136261U ^ (uint32_t)((uintptr_t)np->parent >> 4);
+
+    /* FNV-1a over the name, seeded with the parent. */
+    for ( ; *s; s++ )
+        h = (h ^ *s) * 16777619U;
+    return h & (slots - 1);
+}
+
+/*
+ * Two siblings with one name make a path ambiguous, and paths name the
+ * devices given to guests: refuse them.  A temporary hash of (parent,
+ * name) keeps this linear in the number of nodes.
+ */
+static int dt_check_sibling_names(struct dt_build *b)
+{
+    struct dt_device_node **seen, *np, *other;
+    unsigned int slots = 8, i;
+    int rc = 0;
+
+    while ( slots < 2 * b->tree->nr_nodes )
+        slots <<= 1;
+    seen = xzalloc_array(struct dt_device_node *, slots);
+    if ( !seen )
+    {
+        dt_err("/", "out of memory checking the names of %u nodes",
+               b->tree->nr_nodes);
+        return -ENOMEM;
+    }
+    for ( np = b->tree->root.allnext; np && !rc; np = np->allnext )
+    {
+        for ( i = dt_sibling_hash(np, slots);
+              (other = seen[i]) != NULL;
+              i = (i + 1) & (slots - 1) )
+            if ( other->parent == np->parent &&
+                 !strcmp(dt_unit_name(other), dt_unit_name(np)) )
+            {
+                dt_err(np->full_name, "two sibling nodes have this name");
+                rc = -EINVAL;
+                break;
+            }
+        seen[i] = np;
+    }
+    xfree(seen);
+    return rc;
 }
 
 /* ------------------------------------------------------------------ */
@@ -589,6 +704,8 @@ int dt_unflatten(const void *fdt, size_t size, struct dt_device_node **root)
     memset(&b, 0, sizeof(b));
     b.fdt = fdt;
     rc = dt_build_nodes(&b);
+    if ( !rc )
+        rc = dt_check_sibling_names(&b);
     if ( !rc )
         rc = dt_index_phandles(&b);
     if ( rc )

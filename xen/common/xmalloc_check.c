@@ -1,0 +1,196 @@
+/*
+ * xmem_pool_check(): walk a pool's regions, block headers, free lists,
+ * quick lists and bitmaps; report the first inconsistency in one console
+ * line and return an error.  For tests; never aborts.
+ */
+#include <xen/alloc_fail.h>
+#include <xen/bitops.h>
+#include <xen/errno.h>
+#include <xen/lib.h>
+#include <xen/list.h>
+#include <xen/mm.h>
+#include <xen/spinlock.h>
+#include <xen/xmalloc.h>
+
+#include "xmalloc_tlsf.h"
+
+/* ---- Consistency checker --------------------------------------------- */
+
+struct check_state {
+    const struct xmem_pool *p;
+    unsigned long free_blocks, used_blocks, used_bytes, total_bytes;
+    unsigned long quick_blocks, quick_bytes;
+};
+
+static int check_fail(const struct xmem_pool *p, const char *what,
+                      const void *where)
+{
+    printk(XENLOG_ERR "xmem_pool_check(%s): %s at %p\n", p->name, what,
+           where);
+    return -EFAULT;
+}
+
+static int check_region(struct check_state *s, const struct xmem_region *r)
+{
+    const char *end = (const char *)r + r->bytes - BLOCK_HDR;
+    const struct xmem_block *b = region_first(r), *prev = NULL;
+
+    if ( r->bytes < REGION_OVERHEAD + BLOCK_MIN ||
+         (r->bytes & (MEM_ALIGN - 1)) )
+        return check_fail(s->p, "region of impossible size", r);
+    s->total_bytes += r->bytes;
+    for ( ; ; )
+    {
+        unsigned long size;
+        unsigned int fl, sl;
+
+        if ( (const char *)b > end )
+            return check_fail(s->p, "block runs past its region", b);
+        if ( !block_has_tag(b) )
+            return check_fail(s->p, "block header without its tag", b);
+        size = block_size(b);
+        if ( !!(b->word & BW_FIRST) != !prev )
+            return check_fail(s->p, "FIRST flag on the wrong block", b);
+        if ( block_prev_is_free(b) != (prev && block_is_free(prev)) )
+            return check_fail(s->p, "PREV_FREE flag disagrees with the "
+                              "previous block", b);
+        if ( block_prev_is_free(b) && b->prev_phys != prev )
+            return check_fail(s->p, "prev_phys does not point at the "
+                              "previous block", b);
+        if ( (const char *)b == end )
+        {
+            if ( size != 0 || block_is_free(b) )
+                return check_fail(s->p, "region sentinel damaged", b);
+            return 0;
+        }
+        if ( size < BLOCK_MIN || (const char *)b + size > end )
+            return check_fail(s->p, "block size out of range", b);
+        if ( block_is_free(b) )
+        {
+            if ( prev && block_is_free(prev) )
+                return check_fail(s->p, "two adjacent free blocks "
+                                  "(missed merge)", b);
+            mapping_insert(size, &fl, &sl);
+            if ( !(s->p->sl_bitmap[fl] & (1U << sl)) )
+                return check_fail(s->p, "free block on a list the bitmap "
+                                  "says is empty", b);
+            s->free_blocks++;
+        }
+        else if ( b->word & BW_QUICK )
+        {
+            s->quick_blocks++;
+            s->quick_bytes += size;
+        }
+        else
+        {
+            s->used_blocks++;
+            s->used_bytes += size;
+        }
+        prev = b;
+        b = block_next(b);
+    }
+}
+
+/* Every list entry is a free, tagged block of its list's class. */
+static int check_lists(struct check_state *s)
+{
+    const struct xmem_pool *p = s->p;
+    unsigned long listed = 0;
+    unsigned int fl, sl;
+
+    for ( fl = 0; fl < FL_COUNT; fl++ )
+    {
+        if ( !!(p->fl_bitmap & (1U << fl)) != !!p->sl_bitmap[fl] )
+            return check_fail(p, "first-level bitmap disagrees with the "
+                              "second level", &p->sl_bitmap[fl]);
+        for ( sl = 0; sl < SL_COUNT; sl++ )
+        {
+            const struct xmem_block *b = p->heads[fl][sl], *prev = NULL;
+
+            if ( !!(p->sl_bitmap[fl] & (1U << sl)) != !!b )
+                return check_fail(p, "second-level bitmap disagrees with "
+                                  "its list", &p->heads[fl][sl]);
+            for ( ; b; prev = b, b = b->next_free )
+            {
+                unsigned int bfl, bsl;
+
+                if ( ++listed > s->free_blocks )
+                    return check_fail(p, "more blocks on the free lists "
+                                      "than free blocks in the regions", b);
+                if ( (unsigned long)b & (MEM_ALIGN - 1) || !xmem_pool_owns(p, b) )
+                    return check_fail(p, "free list points outside the "
+                                      "pool", b);
+                if ( !block_has_tag(b) || !block_is_free(b) )
+                    return check_fail(p, "used block on a free list", b);
+                if ( b->prev_free != prev )
+                    return check_fail(p, "broken back link on a free "
+                                      "list", b);
+                mapping_insert(block_size(b), &bfl, &bsl);
+                if ( bfl != fl || bsl != sl )
+                    return check_fail(p, "free block on the wrong list", b);
+            }
+        }
+    }
+    if ( listed != s->free_blocks )
+        return check_fail(p, "free blocks missing from the free lists", p);
+    return 0;
+}
+
+/* Every parked block is on the quick list of its size, and counted. */
+static int check_quick(struct check_state *s)
+{
+    const struct xmem_pool *p = s->p;
+    unsigned long listed = 0;
+    unsigned int c, n;
+
+    for ( c = 0; c < QUICK_CLASSES; c++ )
+    {
+        const struct xmem_block *b = p->quick[c];
+
+        for ( n = 0; b; b = b->next_free, n++ )
+        {
+            if ( ++listed > s->quick_blocks ||
+                 (unsigned long)b & (MEM_ALIGN - 1) || !xmem_pool_owns(p, b) )
+                return check_fail(p, "quick list points at something "
+                                  "not parked in the pool", b);
+            if ( !block_has_tag(b) || !(b->word & BW_QUICK) ||
+                 block_is_free(b) || (block_size(b) >> ALIGN_SHIFT) != c )
+                return check_fail(p, "block on the wrong quick list", b);
+        }
+        if ( n != p->quick_count[c] )
+            return check_fail(p, "quick list length disagrees with its "
+                              "count", &p->quick[c]);
+    }
+    if ( listed != s->quick_blocks || listed != p->quick_blocks ||
+         s->quick_bytes != p->quick_bytes )
+        return check_fail(p, "parked blocks disagree with the quick "
+                          "lists", p);
+    return 0;
+}
+
+int xmem_pool_check(struct xmem_pool *pool)
+{
+    struct xmem_pool *p = pool_or_global(pool);
+    struct check_state s = { .p = p };
+    const struct xmem_region *r;
+    int rc = 0;
+
+    spin_lock(&p->lock);
+    list_for_each_entry(r, &p->regions, link)
+    {
+        rc = check_region(&s, r);
+        if ( rc )
+            break;
+    }
+    if ( !rc )
+        rc = check_lists(&s);
+    if ( !rc )
+        rc = check_quick(&s);
+    if ( !rc && s.total_bytes != p->total_bytes )
+        rc = check_fail(p, "region bytes disagree with the pool total", p);
+    if ( !rc && (s.used_bytes != p->used_bytes ||
+                 s.used_blocks != p->live_blocks) )
+        rc = check_fail(p, "used blocks disagree with the pool counters", p);
+    spin_unlock(&p->lock);
+    return rc;
+}
