@@ -204,10 +204,11 @@ static void *page_block_realloc(void *ptr, struct page_info *pg,
 }
 
 /*
- * A block grown by realloc is likely to grow again (flex arrays gaining an
- * element at a time): growth leaves it a quarter more, up to 4 KiB, so the
- * next few growths are served in place without a copy.  Shrinks give the
- * tail back.
+ * A block grown by a small step (at most a quarter of its size) is likely
+ * to grow again the same way (flex arrays gaining an element at a time):
+ * such a growth leaves it a quarter more, up to 4 KiB, so the next few
+ * are served in place without a copy.  Big jumps get no headroom (they
+ * say nothing about the next size); shrinks give the tail back.
  */
 #define GROWTH_HEADROOM_MAX 4096UL
 
@@ -255,8 +256,10 @@ void *_xrealloc(void *ptr, unsigned long size, unsigned long align)
         return NULL;
     if ( !checked && alloc_fail_check() )
         return NULL;
-    /* A growth that moves takes its headroom along. */
-    q = realloc_by_moving(ptr, cur, size > cur ? room : size, align);
+    /* A small-step growth that moves takes its headroom along. */
+    q = realloc_by_moving(ptr, cur,
+                          size > cur && size - cur <= cur / 4 ? room : size,
+                          align);
     return q;
 }
 

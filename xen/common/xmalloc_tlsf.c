@@ -486,7 +486,9 @@ void *xmem_pool_realloc_in_place(struct xmem_pool *p, void *ptr,
             b = next;
         else
             goto out;
-        need = min(block_size(b), max(need, roomy));
+        /* Headroom only for a small step (see growth_headroom()). */
+        if ( need - bsize <= bsize / 4 )
+            need = min(block_size(b), max(need, roomy));
     }
     block_trim(p, b, need);
     block_set_align(b, *align);
