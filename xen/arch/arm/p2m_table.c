@@ -117,7 +117,8 @@ static void write_slot(struct p2m_domain *p2m, struct p2m_table *t,
     /* A new table's contents must be visible before its link. */
     if ( p2m_pte_is_table(new, t->level) )
         smp_wmb();
-    WRITE_ONCE(*p, new);
+    /* One single-copy-atomic store: the IPMMU may be walking this table. */
+    __atomic_store_n(p, new, __ATOMIC_RELAXED);
 }
 
 /* A block re-expressed as the first entry of the next level down. */
