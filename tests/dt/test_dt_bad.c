@@ -283,8 +283,13 @@ static void unterminated_strings_are_refused(void **state)
 
 static void property_lengths_that_lie_are_refused(void **state)
 {
+    /*
+     * 0xfffffff4 and 0xffffffe0 wrap libfdt 1.6.1's 32-bit offset back onto
+     * or before the property itself: fdt_check_full() would never return.
+     */
     static const uint32_t lies[] = {
         0x7ffffff0, 0xffffffff, 0x80000000, 0x10000, 0x1000,
+        0xfffffff4, 0xffffffe0,
     };
     size_t size;
     unsigned int i;

@@ -165,6 +165,93 @@ static void dt_report_structure_error(const void *fdt, int err)
            fdt_strerror(err));
 }
 
+/*
+ * Walk the structure block's tags once, refusing a property whose length
+ * runs past the block.  libfdt 1.6.1 adds such a length to the offset in
+ * 32 bits: a length close to 4 GiB wraps, the next tag is found at or
+ * before the current one, and fdt_check_full() (like every libfdt walk)
+ * loops for ever.  Offsets that strictly increase bound this walk.  The
+ * enclosing nodes are remembered so that the report can name the node.
+ */
+struct dt_tag_walk {
+    int nodes[DT_MAX_DEPTH + 1];
+    unsigned int depth;
+};
+
+/* The path of the node the walk is in, into path[len]. */
+static const char *dt_tag_walk_path(const void *fdt,
+                                    const struct dt_tag_walk *w, char *path,
+                                    size_t size)
+{
+    size_t used = 0;
+    unsigned int i;
+
+    /* nodes[0] is the root, whose name is empty. */
+    for ( i = 1; i < w->depth && i <= DT_MAX_DEPTH; i++ )
+    {
+        int len;
+        const char *name = fdt_get_name(fdt, w->nodes[i], &len);
+
+        if ( !name || len < 0 || used + (size_t)len + 2 > size )
+            break;
+        path[used++] = '/';
+        memcpy(path + used, name, (size_t)len);
+        used += (size_t)len;
+        path[used] = '\0';
+    }
+    if ( !used )
+    {
+        path[0] = '/';
+        path[1] = '\0';
+    }
+    return dt_printable(path);
+}
+
+static int dt_check_tag_walk(const void *fdt)
+{
+    struct dt_tag_walk w = { .depth = 0 };
+    char path[256];
+    int offset, next = 0;
+    uint32_t block = fdt_size_dt_struct(fdt);
+
+    for ( ; ; )
+    {
+        const struct fdt_property *prop;
+        uint32_t tag;
+
+        offset = next;
+        prop = fdt_offset_ptr(fdt, offset, sizeof(*prop));
+        if ( prop && fdt32_to_cpu(prop->tag) == FDT_PROP &&
+             fdt32_to_cpu(prop->len) > block )
+        {
+            dt_err(dt_tag_walk_path(fdt, &w, path, sizeof(path)),
+                   "malformed structure block: a property claims %u bytes, "
+                   "more than the whole structure block (%u)",
+                   fdt32_to_cpu(prop->len), block);
+            return -EINVAL;
+        }
+        tag = fdt_next_tag(fdt, offset, &next);
+        /* Other damage is left to fdt_check_full() to name. */
+        if ( tag == FDT_END || next < 0 )
+            return 0;
+        if ( next <= offset )
+        {
+            dt_err(dt_tag_walk_path(fdt, &w, path, sizeof(path)),
+                   "malformed structure block: the tag at offset %d does "
+                   "not advance", offset);
+            return -EINVAL;
+        }
+        if ( tag == FDT_BEGIN_NODE )
+        {
+            if ( w.depth <= DT_MAX_DEPTH )
+                w.nodes[w.depth] = offset;
+            w.depth++;
+        }
+        else if ( tag == FDT_END_NODE && w.depth )
+            w.depth--;
+    }
+}
+
 static int dt_check_blob(const void *fdt, size_t size)
 {
     int err;
@@ -214,6 +301,9 @@ static int dt_check_blob(const void *fdt, size_t size)
         return -EINVAL;
     }
     err = dt_check_layout(fdt);
+    if ( err )
+        return err;
+    err = dt_check_tag_walk(fdt);
     if ( err )
         return err;
     err = fdt_check_full(fdt, size);
