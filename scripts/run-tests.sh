@@ -9,7 +9,8 @@
 # non-zero without a cmocka summary counts as one failure.  Each extra step
 # is a make target; it may append "passed N" / "failed N" lines to
 # $TEST_SUMMARY, and otherwise counts as one test by its exit status.
-# Set QEMU to run the programs under an emulator.
+# Set QEMU to run the programs under an emulator; TEST_TIMEOUT (seconds,
+# default 600) bounds each program.
 set -u
 summary=$1; shift
 progs=()
@@ -25,8 +26,10 @@ mkdir -p "$log_dir"
 for p in "${progs[@]}"; do
     name=$(basename "$p")
     log=$log_dir/$name.log
-    ${QEMU:+$QEMU} "$p" >"$log" 2>&1
+    # A hung program is a failure, not a hung test run.
+    timeout "${TEST_TIMEOUT:-600}" ${QEMU:+$QEMU} "$p" >"$log" 2>&1
     rc=$?
+    [[ $rc -eq 124 ]] && echo "(timed out after ${TEST_TIMEOUT:-600} s)" >>"$log"
     np=$(sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' "$log" | tail -1)
     nf=$(sed -n 's/^\[  FAILED  \] \([0-9]*\) test.*/\1/p' "$log" | tail -1)
     np=${np:-0}; nf=${nf:-0}
