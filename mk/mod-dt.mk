@@ -94,12 +94,15 @@ fuzz-dt-seeds:
 	        $$f || exit 1; done
 	@cp tests/fuzz/corpus_dt/*.bin $(FUZZ_DT_SEEDS)/
 
-# run_fuzz_dt(seconds, corpus dir): one libFuzzer process, bounded in time
-# and memory; new inputs go to the corpus dir, the seeds stay as built.
+# run_fuzz_dt(seconds, corpus dir, extra flags): one libFuzzer process,
+# bounded in time and memory (and by `timeout`, for hangs outside the
+# target such as in a mutator); new inputs go to the corpus dir, the seeds
+# stay as built.
 define run_fuzz_dt
 	@echo "fuzz_dt: $(1) s from $(FUZZ_DT_SEEDS) (log: $(FUZZ_DIR)/fuzz_dt.log)"
 	@mkdir -p $(2)
-	@$(FUZZ_DT_BIN) -max_total_time=$(1) -timeout=10 -rss_limit_mb=2048 $(3) \
+	@timeout $$(( $(1) + 120 )) \
+	$(FUZZ_DT_BIN) -max_total_time=$(1) -timeout=10 -rss_limit_mb=2048 $(3) \
 	    -max_len=65536 -dict=tests/fuzz/fuzz_dt.dict -print_final_stats=1 \
 	    -artifact_prefix=$(FUZZ_DIR)/crash-dt- \
 	    $(2) $(FUZZ_DT_SEEDS) >$(FUZZ_DIR)/fuzz_dt.log 2>&1; \

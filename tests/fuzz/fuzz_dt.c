@@ -202,6 +202,35 @@ static int fuzz_edit(void *buf, uint32_t *rs)
     }
 }
 
+/*
+ * Whether every tag of the structure block advances: libfdt 1.6.1 walks
+ * (fdt_check_full among them) loop for ever on a property length that
+ * wraps the offset.  The mutator runs outside libFuzzer's timeout, so it
+ * must not hand such a blob to libfdt; the code under test refuses it
+ * itself (dt_check_tag_walk).
+ */
+static bool fuzz_tags_advance(const void *fdt)
+{
+    uint32_t block = fdt_size_dt_struct(fdt);
+    int offset, next = 0;
+
+    for ( ; ; )
+    {
+        const uint8_t *prop;
+
+        offset = next;
+        /* Byte loads: the block may sit at any alignment. */
+        prop = fdt_offset_ptr(fdt, offset, sizeof(struct fdt_property));
+        if ( prop && fdt32_ld((const fdt32_t *)prop) == FDT_PROP &&
+             fdt32_ld((const fdt32_t *)(prop + 4)) > block )
+            return false;
+        if ( fdt_next_tag(fdt, offset, &next) == FDT_END || next < 0 )
+            return true;
+        if ( next <= offset )
+            return false;
+    }
+}
+
 static size_t fuzz_mutate_structure(uint8_t *data, size_t size,
                                     size_t max_size, unsigned int seed)
 {
@@ -212,7 +241,8 @@ static size_t fuzz_mutate_structure(uint8_t *data, size_t size,
 
     /* libfdt 1.6.1's fdt_check_full() crashes on some pre-16 blobs. */
     if ( size < sizeof(struct fdt_header) || fdt_check_header(data) ||
-         fdt_version(data) < 16 || fdt_check_full(data, size) )
+         fdt_version(data) < 16 || fdt_totalsize(data) > size ||
+         !fuzz_tags_advance(data) || fdt_check_full(data, size) )
         return 0;
     if ( fdt_open_into(data, buf, limit) )
         return 0;

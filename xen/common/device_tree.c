@@ -216,18 +216,19 @@ static int dt_check_tag_walk(const void *fdt)
 
     for ( ; ; )
     {
-        const struct fdt_property *prop;
+        const uint8_t *prop;
         uint32_t tag;
 
         offset = next;
-        prop = fdt_offset_ptr(fdt, offset, sizeof(*prop));
-        if ( prop && fdt32_to_cpu(prop->tag) == FDT_PROP &&
-             fdt32_to_cpu(prop->len) > block )
+        /* Byte loads: the block may sit at any alignment. */
+        prop = fdt_offset_ptr(fdt, offset, sizeof(struct fdt_property));
+        if ( prop && fdt32_ld((const fdt32_t *)prop) == FDT_PROP &&
+             fdt32_ld((const fdt32_t *)(prop + 4)) > block )
         {
             dt_err(dt_tag_walk_path(fdt, &w, path, sizeof(path)),
                    "malformed structure block: a property claims %u bytes, "
                    "more than the whole structure block (%u)",
-                   fdt32_to_cpu(prop->len), block);
+                   fdt32_ld((const fdt32_t *)(prop + 4)), block);
             return -EINVAL;
         }
         tag = fdt_next_tag(fdt, offset, &next);
