@@ -87,6 +87,22 @@ int phys_mem_add_bank(struct phys_mem *pm, uint64_t base, uint64_t size,
     return 0;
 }
 
+int phys_mem_prefer_huge_pages(struct phys_mem *pm, uint64_t base)
+{
+    unsigned int i;
+
+    for ( i = 0; i < pm->nr_banks; i++ )
+        if ( pm->banks[i].pub.base == base )
+        {
+#ifdef MADV_HUGEPAGE
+            madvise(pm->banks[i].pub.host, pm->banks[i].pub.size,
+                    MADV_HUGEPAGE);
+#endif
+            return 0;
+        }
+    return -1;
+}
+
 int phys_mem_remove_bank(struct phys_mem *pm, uint64_t base)
 {
     unsigned int i;

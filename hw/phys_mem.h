@@ -32,6 +32,14 @@ void phys_mem_destroy(struct phys_mem *pm);
 int phys_mem_add_bank(struct phys_mem *pm, uint64_t base, uint64_t size,
                       const char **why);
 
+/*
+ * Ask the host to back the bank based at 'base' with huge pages where it
+ * can (transparent huge pages; a hint, silently refused by hosts without
+ * them).  A hypervisor maps its own heap with block mappings, so the
+ * simulated Xen heap zone asks for this; returns 0 or -1 (no such bank).
+ */
+int phys_mem_prefer_huge_pages(struct phys_mem *pm, uint64_t base);
+
 /* Forget the bank based at 'base' (its contents are lost); 0 or -1. */
 int phys_mem_remove_bank(struct phys_mem *pm, uint64_t base);
 

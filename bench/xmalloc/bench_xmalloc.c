@@ -16,7 +16,8 @@
  *
  * Environment: BENCH_XMALLOC_QUICK=1 divides the op counts by 10 (smoke
  * runs); BENCH_XMALLOC_WARM_ONLY=1 measures only xmalloc and glibc warm
- * (while tuning), BENCH_XMALLOC_CASE=N only case N (0 = T1 .. 4 = T2 live
+ * (while tuning), BENCH_XMALLOC_ONLY=xmalloc|glibc only that backend
+ * warm (under a profiler), BENCH_XMALLOC_CASE=N only case N (0 = T1 .. 4 = T2 live
  * 100000); BENCH_XMALLOC_CHILD is internal (the preloaded
  * re-execution).
  */
@@ -242,7 +243,15 @@ static bool measure_parent(bool warm_only)
         &backend_xmalloc, &backend_libc,
     };
     struct result *const res[] = { results[B_XMALLOC], results[B_GLIBC] };
+    const char *one = getenv("BENCH_XMALLOC_ONLY");
 
+    /* Tuning under a profiler: one backend alone, warm. */
+    if ( one && (!strcmp(one, "xmalloc") || !strcmp(one, "glibc")) )
+    {
+        unsigned int k = strcmp(one, "xmalloc") != 0;
+
+        return measure_warm_all(&be[k], &res[k], 1);
+    }
     if ( !warm_only && (!measure_cold_all(be[0], res[0]) ||
                         !measure_cold_all(be[1], res[1])) )
         return false;
@@ -487,7 +496,7 @@ int main(int argc, char **argv)
     printf("xmalloc benchmark: TLSF heap vs the C library's allocators, "
            "same seeded traces\n");
     fflush(stdout);
-    if ( getenv("BENCH_XMALLOC_WARM_ONLY") )
+    if ( getenv("BENCH_XMALLOC_WARM_ONLY") || getenv("BENCH_XMALLOC_ONLY") )
     {
         if ( !measure_parent(true) )
             return 1;

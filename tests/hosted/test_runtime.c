@@ -4,6 +4,9 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include <asm/io.h>
@@ -20,6 +23,8 @@
 #include "hosted/clock.h"
 #include "hosted/console.h"
 #include "hosted/irq.h"
+#include "hosted/ram.h"
+#include "hw/phys_mem.h"
 #include "hosted/mmio.h"
 #include "hosted/ram.h"
 #include "hw/phys_mem.h"
@@ -217,6 +222,56 @@ static void bus_errors_outside_ram_copy_nothing(void **state)
     phys_mem_destroy(pm);
 }
 
+/* The VmFlags line of the host mapping holding addr, or "" if none. */
+static void vm_flags_of(const void *addr, char *flags, size_t len)
+{
+    FILE *f = fopen("/proc/self/smaps", "r");
+    char line[256];
+    bool inside = false;
+
+    flags[0] = '\0';
+    assert_non_null(f);
+    while ( fgets(line, sizeof(line), f) )
+    {
+        unsigned long lo, hi;
+
+        if ( sscanf(line, "%lx-%lx ", &lo, &hi) == 2 && strchr(line, '-') <
+             strchr(line, ' ') )
+            inside = (unsigned long)addr >= lo && (unsigned long)addr < hi;
+        else if ( inside && !strncmp(line, "VmFlags:", 8) )
+        {
+            snprintf(flags, len, "%s", line + 8);
+            break;
+        }
+    }
+    fclose(f);
+}
+
+static void the_heap_zone_asks_for_huge_pages(void **state)
+{
+    struct phys_mem *pm = phys_mem_create();
+    void *heap = alloc_xenheap_pages(0, 0);
+    char flags[256];
+
+    (void)state;
+    /* The hint is refused only for a base that is not a bank. */
+    assert_int_equal(phys_mem_add_bank(pm, 0x200000, 0x400000, NULL), 0);
+    assert_int_equal(phys_mem_prefer_huge_pages(pm, 0x200000), 0);
+    assert_int_equal(phys_mem_prefer_huge_pages(pm, 0x300000), -1);
+    phys_mem_destroy(pm);
+
+    assert_non_null(heap);
+    assert_true(virt_to_maddr(heap) >= HOSTED_HEAP_BASE);
+    if ( access("/sys/kernel/mm/transparent_hugepage/enabled", R_OK) )
+    {
+        free_xenheap_pages(heap, 0);
+        skip();     /* a host kernel without huge pages ignores the hint */
+    }
+    vm_flags_of(heap, flags, sizeof(flags));
+    assert_non_null(strstr(flags, " hg"));
+    free_xenheap_pages(heap, 0);
+}
+
 struct item {
     int v;
     struct list_head link;
@@ -299,6 +354,7 @@ int main(void)
         cmocka_unit_test(pages_come_from_simulated_ram_and_go_back),
         cmocka_unit_test(the_nth_allocation_fails_once),
         cmocka_unit_test(bus_errors_outside_ram_copy_nothing),
+        cmocka_unit_test(the_heap_zone_asks_for_huge_pages),
         cmocka_unit_test(lists_and_bitmaps_behave),
         cmocka_unit_test(spinlocks_exclude_across_threads),
     };

@@ -134,8 +134,32 @@ static bool bad_align(const char *fn, unsigned long align)
     return true;
 }
 
+/*
+ * Small requests with at most the natural alignment: parked blocks are
+ * handed out without the general path (most of the heap's traffic).
+ */
+#define QUICK_SIZE_MAX      (SMALL_LIMIT - BLOCK_HDR - MEM_ALIGN)
+
+static always_inline bool is_quick_request(unsigned long size,
+                                           unsigned long align)
+{
+    return size - 1 < QUICK_SIZE_MAX && align - 1 < MEM_ALIGN &&
+           !(align & (align - 1));
+}
+
 void *_xmalloc(unsigned long size, unsigned long align)
 {
+    if ( likely(is_quick_request(size, align)) )
+    {
+        struct xmem_block *b;
+
+        if ( alloc_fail_check() )
+            return NULL;
+        b = quick_take(&xmem_global_pool, block_need(size));
+        if ( likely(b) )
+            return block_payload(b);
+        return xmem_pool_alloc_aligned(&xmem_global_pool, size, MEM_ALIGN);
+    }
     if ( unlikely(bad_align("_xmalloc", align)) )
         return NULL;
     if ( unlikely(!size) )
@@ -160,6 +184,12 @@ void xfree(void *p)
 
     if ( !p || p == ZERO_BLOCK_PTR )
         return;
+    /* Whole-page blocks are page-aligned: anything else is the pool's. */
+    if ( likely((unsigned long)p & (PAGE_SIZE - 1)) )
+    {
+        xmem_pool_free_block(&xmem_global_pool, p);
+        return;
+    }
     pg = page_block_of(p);
     if ( pg )
         page_block_free(pg, p);

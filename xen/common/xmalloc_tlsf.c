@@ -62,9 +62,13 @@ static struct xmem_block *block_release(struct xmem_pool *p,
     return b;
 }
 
-/* Cut a used block down to 'need' bytes; the tail goes back to the pool. */
+/*
+ * Cut a used block down to 'need' bytes; the tail goes back to the pool,
+ * or, with 'park' and when it is small, onto a quick list, which touches
+ * no neighbour (a shrinking realloc).
+ */
 static void block_trim(struct xmem_pool *p, struct xmem_block *b,
-                       unsigned long need)
+                       unsigned long need, bool park)
 {
     unsigned long size = block_size(b);
     struct xmem_block *rest;
@@ -74,8 +78,9 @@ static void block_trim(struct xmem_pool *p, struct xmem_block *b,
     block_set_size(b, need);
     rest = block_next(b);
     rest->word = BW_TAG | (size - need);
-    block_release(p, rest);
     p->used_bytes -= size - need;
+    if ( !park || !quick_push(p, rest) )
+        block_release(p, rest);
 }
 
 /* Split 'gap' bytes off the front of free block b; returns the rest. */
@@ -224,39 +229,6 @@ static struct xmem_block *pool_grow(struct xmem_pool *p, unsigned long need)
 
 /* ---- Quick lists (lock held) ----------------------------------------- */
 
-static always_inline bool quick_push(struct xmem_pool *p, struct xmem_block *b)
-{
-    unsigned long size = block_size(b);
-    unsigned int c = size >> ALIGN_SHIFT;
-
-    if ( !p->quick_on || size >= SMALL_LIMIT ||
-         p->quick_count[c] >= QUICK_DEPTH )
-        return false;
-    b->word = (b->word & ~BW_ALIGN_MASK) | BW_QUICK;
-    b->next_free = p->quick[c];
-    p->quick[c] = b;
-    p->quick_count[c]++;
-    p->quick_blocks++;
-    p->quick_bytes += size;
-    return true;
-}
-
-static always_inline struct xmem_block *quick_pop(struct xmem_pool *p,
-                                                 unsigned long size)
-{
-    unsigned int c = size >> ALIGN_SHIFT;
-    struct xmem_block *b = p->quick[c];
-
-    p->quick[c] = b->next_free;
-    p->quick_count[c]--;
-    p->quick_blocks--;
-    p->quick_bytes -= size;
-    b->word &= ~BW_QUICK;
-    p->used_bytes += size;
-    p->live_blocks++;
-    return b;
-}
-
 /* Merge every parked block back into the free lists. */
 static void quick_flush(struct xmem_pool *p)
 {
@@ -323,7 +295,7 @@ static struct xmem_block *pool_take(struct xmem_pool *p, unsigned long need,
     block_mark_used(b);
     p->used_bytes += block_size(b);
     p->live_blocks++;
-    block_trim(p, b, need);
+    block_trim(p, b, need, false);
     if ( align > MEM_ALIGN )
         block_set_align(b, align);
     return b;
@@ -366,9 +338,7 @@ void xmem_pool_free_block(struct xmem_pool *p, void *ptr)
     struct xmem_region *gone = NULL;
     const char *why;
 
-#ifdef NDEBUG
-    block_prefetch_neighbours(b);
-#endif
+    __builtin_prefetch(b, 1);
     spin_lock(&p->lock);
     why = pool_bad_pointer(p, ptr);
     if ( unlikely(why) )
@@ -490,7 +460,7 @@ void *xmem_pool_realloc_in_place(struct xmem_pool *p, void *ptr,
         if ( need - bsize <= bsize / 4 )
             need = min(block_size(b), max(need, roomy));
     }
-    block_trim(p, b, need);
+    block_trim(p, b, need, true);
     block_set_align(b, *align);
     *outcome = REALLOC_DONE;
  out:

@@ -166,7 +166,7 @@ BUILD_BUG_ON(REGION_HDR % MEM_ALIGN);
  * (flushed) before the heap grows.
  */
 #define QUICK_CLASSES   (SMALL_LIMIT >> ALIGN_SHIFT)
-#define QUICK_DEPTH     16
+#define QUICK_DEPTH     64
 
 struct xmem_pool {
     spinlock_t lock;                /* guards everything below */
@@ -306,6 +306,59 @@ static always_inline struct xmem_block *list_take_fit(struct xmem_pool *p,
     sl = lowest_bit(map);
     b = p->heads[fl][sl];
     list_remove_at(p, b, fl, sl);
+    return b;
+}
+
+/* ---- Quick lists (lock held) ------------------------------------------ */
+
+/* Park used block b on the quick list of its size; false if full. */
+static always_inline bool quick_push(struct xmem_pool *p, struct xmem_block *b)
+{
+    unsigned long size = block_size(b);
+    unsigned int c = size >> ALIGN_SHIFT;
+
+    if ( !p->quick_on || size >= SMALL_LIMIT ||
+         p->quick_count[c] >= QUICK_DEPTH )
+        return false;
+    b->word = (b->word & ~BW_ALIGN_MASK) | BW_QUICK;
+    b->next_free = p->quick[c];
+    p->quick[c] = b;
+    p->quick_count[c]++;
+    p->quick_blocks++;
+    p->quick_bytes += size;
+    return true;
+}
+
+/* Hand out the first parked block of this size (there must be one). */
+static always_inline struct xmem_block *quick_pop(struct xmem_pool *p,
+                                                 unsigned long size)
+{
+    unsigned int c = size >> ALIGN_SHIFT;
+    struct xmem_block *b = p->quick[c];
+
+    p->quick[c] = b->next_free;
+    p->quick_count[c]--;
+    p->quick_blocks--;
+    p->quick_bytes -= size;
+    b->word &= ~BW_QUICK;
+    p->used_bytes += size;
+    p->live_blocks++;
+    return b;
+}
+
+/*
+ * The allocation fast path of the global heap: a parked block of exactly
+ * 'need' bytes (need < SMALL_LIMIT), or NULL when there is none.
+ */
+static always_inline struct xmem_block *quick_take(struct xmem_pool *p,
+                                                  unsigned long need)
+{
+    struct xmem_block *b = NULL;
+
+    spin_lock(&p->lock);
+    if ( likely(p->quick[need >> ALIGN_SHIFT] != NULL) )
+        b = quick_pop(p, need);
+    spin_unlock(&p->lock);
     return b;
 }
 
