@@ -57,10 +57,17 @@ enum { L_P50, L_P99, L_P999, L_MAX, NR_LAT };
 static const char *const lat_names[NR_LAT] = { "p50", "p99", "p99.9", "max" };
 static const double lat_pct[NR_LAT] = { 50, 99, 99.9, 100 };
 
+#define NR_KINDS    3            /* enum trace_op_kind */
+static const char *const kind_names[NR_KINDS] = { "malloc", "free", "realloc" };
+
 struct result {
     bool have_warm, have_cold, have_lat;
     double warm, cold;              /* median ns/op */
     double lat[NR_LAT];             /* ns */
+    /* The same by operation kind, and each kind's share of the ops
+     * slower than the overall p99 (where the tail comes from). */
+    double kind_lat[NR_KINDS][NR_LAT];
+    double kind_ops[NR_KINDS], kind_tail[NR_KINDS];
 };
 
 static struct result results[NR_BACKENDS][NR_CASES];
@@ -149,6 +156,38 @@ static bool measure_cold(const struct bench_backend *be, struct result *r,
     return true;
 }
 
+static void latency_by_kind(struct result *r, const struct trace *t,
+                            const uint64_t *lat)
+{
+    uint64_t *v = malloc(t->nr_ops * sizeof(*v)), p99;
+    size_t j, n, slow[NR_KINDS] = { 0 }, nr_slow = 0;
+    unsigned int k, l;
+
+    if ( !v )
+        return;
+    memcpy(v, lat, t->nr_ops * sizeof(*v));
+    p99 = bench_percentile_u64(v, t->nr_ops, 99);
+    for ( j = 0; j < t->nr_ops; j++ )
+        if ( lat[j] > p99 )
+        {
+            slow[t->ops[j].kind]++;
+            nr_slow++;
+        }
+    for ( k = 0; k < NR_KINDS; k++ )
+    {
+        for ( n = 0, j = 0; j < t->nr_ops; j++ )
+            if ( t->ops[j].kind == k )
+                v[n++] = lat[j];
+        r->kind_ops[k] = (double)n;
+        r->kind_tail[k] = nr_slow ? 100.0 * slow[k] / nr_slow : 0;
+        for ( l = 0; l < NR_LAT; l++ )
+            r->kind_lat[k][l] = n ? (double)bench_percentile_u64(v, n,
+                                                                 lat_pct[l])
+                                  : 0;
+    }
+    free(v);
+}
+
 static bool measure_latency(const struct bench_backend *be, struct result *r,
                             const struct trace *t)
 {
@@ -160,6 +199,7 @@ static bool measure_latency(const struct bench_backend *be, struct result *r,
         free(lat);
         return false;
     }
+    latency_by_kind(r, t, lat);
     for ( i = 0; i < NR_LAT; i++ )
         r->lat[i] = (double)bench_percentile_u64(lat, t->nr_ops, lat_pct[i]);
     r->have_lat = true;
@@ -327,7 +367,8 @@ static bool run_preloaded(unsigned int b)
         setenv("LD_PRELOAD", lib, 1);
         setenv("BENCH_XMALLOC_CHILD", backend_names[b], 1);
         /* jemalloc: keep freed memory, as glibc is told to. */
-        setenv("MALLOC_CONF", "dirty_decay_ms:-1,muzzy_decay_ms:-1", 1);
+        setenv("MALLOC_CONF", "dirty_decay_ms:-1,muzzy_decay_ms:-1,"
+               "thp:always", 1);
         execv("/proc/self/exe", argv);
         _exit(127);
     }
@@ -477,6 +518,76 @@ static void latency_table(struct bench_report *rep)
     bench_table_end();
 }
 
+/* T2 (live 20000) split by operation: what the tail is made of. */
+static void latency_kind_table(struct bench_report *rep)
+{
+    const char *const hdr[] = {
+        "backend", "op", "ops", "p50 ns", "p99 ns", "p99.9 ns", "max ns",
+        "% of slowest 1%",
+    };
+    char metric[32];
+    unsigned int b, k, l;
+
+    bench_table_begin("T2 per-op latency by operation (live 20000; the last "
+                      "column: the share of the ops slower than the p99 "
+                      "above)", ARRAY_LEN(hdr), hdr);
+    /* The preloaded allocators run in a child that reports no split. */
+    for ( b = 0; b < B_JEMALLOC; b++ )
+    {
+        const struct result *r = &results[b][C_T2];
+        const struct result *g = baseline_of(b, C_T2);
+
+        if ( !r->have_lat )
+            continue;
+        for ( k = 0; k < NR_KINDS; k++ )
+        {
+            bench_table_cell("%s", backend_names[b]);
+            bench_table_cell("%s", kind_names[k]);
+            bench_table_cell("%.0f", r->kind_ops[k]);
+            for ( l = 0; l < NR_LAT; l++ )
+            {
+                bench_table_cell("%.0f", r->kind_lat[k][l]);
+                snprintf(metric, sizeof(metric), "%s %s", kind_names[k],
+                         lat_names[l]);
+                if ( b == B_GLIBC )
+                    bench_report_add(rep, case_names[C_T2], backend_names[b],
+                                     metric, r->kind_lat[k][l], "ns");
+                else
+                    bench_report_add_vs(rep, case_names[C_T2],
+                                        backend_names[b], metric,
+                                        r->kind_lat[k][l], "ns",
+                                        g->kind_lat[k][l]);
+            }
+            bench_table_cell("%.1f", r->kind_tail[k]);
+            bench_table_end_row();
+        }
+    }
+    bench_table_end();
+}
+
+/*
+ * Every heap measured gets the host's huge pages, so TLB misses of the
+ * host hide none of them: xmalloc's zone asks for them itself (Xen maps
+ * its heap with block mappings); glibc, jemalloc and mimalloc are told
+ * through their own knobs, which they read at start-up: hence one
+ * re-execution.  Returns only when the environment is already set.
+ */
+static void give_libc_heaps_huge_pages(char **argv)
+{
+    const char *t = getenv("GLIBC_TUNABLES");
+    char buf[512];
+
+    if ( getenv("BENCH_XMALLOC_HUGE") )
+        return;
+    snprintf(buf, sizeof(buf), "%s%sglibc.malloc.hugetlb=1", t ? t : "",
+             t ? ":" : "");
+    setenv("GLIBC_TUNABLES", buf, 1);
+    setenv("MIMALLOC_LARGE_OS_PAGES", "1", 1);
+    setenv("BENCH_XMALLOC_HUGE", "1", 1);
+    execv("/proc/self/exe", argv);
+    perror("bench: re-executing with huge pages");   /* measure anyway */
+}
+
 int main(int argc, char **argv)
 {
     const char *child = getenv("BENCH_XMALLOC_CHILD");
@@ -484,6 +595,7 @@ int main(int argc, char **argv)
     struct bench_report *rep;
     unsigned int b;
 
+    give_libc_heaps_huge_pages(argv);
     console_set_echo(false);
     if ( !make_traces() )
     {
@@ -494,7 +606,10 @@ int main(int argc, char **argv)
         return child_main(child);
 
     printf("xmalloc benchmark: TLSF heap vs the C library's allocators, "
-           "same seeded traces\n");
+           "same seeded traces\n(every heap on the host's transparent huge "
+           "pages: xmalloc's zone by madvise, glibc by\n"
+           "glibc.malloc.hugetlb=1, jemalloc by thp:always, mimalloc by "
+           "MIMALLOC_LARGE_OS_PAGES=1)\n");
     fflush(stdout);
     if ( getenv("BENCH_XMALLOC_WARM_ONLY") || getenv("BENCH_XMALLOC_ONLY") )
     {
@@ -502,6 +617,7 @@ int main(int argc, char **argv)
             return 1;
         speed_table(NULL, true);
         latency_table(NULL);
+        latency_kind_table(NULL);
         return 0;
     }
     if ( !measure_parent(false) )
@@ -519,5 +635,6 @@ int main(int argc, char **argv)
            "the glibc column;\njemalloc's and mimalloc's to glibc "
            "(__libc_malloc) run beside them in their\npreloaded process.\n");
     latency_table(rep);
+    latency_kind_table(rep);
     return bench_report_close(rep) ? 1 : 0;
 }
