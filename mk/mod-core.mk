@@ -2,7 +2,7 @@
 # simulated physical memory.
 XEN_SRCS += xen/common/alloc_fail.c xen/common/errno.c
 HOSTED_SRCS += hosted/console.c hosted/fatal.c hosted/clock.c hosted/irq.c \
-               hosted/mmio.c hosted/page_alloc.c
+               hosted/mmio.c hosted/page_alloc.c hosted/smp.c
 HW_SRCS += hw/phys_mem.c
 
 TESTS += test_runtime

@@ -3,10 +3,11 @@
 XEN_SRCS += xen/common/xmalloc_tlsf.c xen/common/xmalloc_heap.c \
             xen/common/xmalloc_check.c
 
-TESTS += test_xmalloc test_xmalloc_pool test_xmalloc_stress
+TESTS += test_xmalloc test_xmalloc_pool test_xmalloc_stress test_xmalloc_cpu
 test_xmalloc_SRCS := tests/xmalloc/test_xmalloc.c
 test_xmalloc_pool_SRCS := tests/xmalloc/test_xmalloc_pool.c
 test_xmalloc_stress_SRCS := tests/xmalloc/test_xmalloc_stress.c
+test_xmalloc_cpu_SRCS := tests/xmalloc/test_xmalloc_cpu.c
 
 # Benchmarks build in the rel flavour; `make bench` runs them.
 BENCHES += bench_xmalloc

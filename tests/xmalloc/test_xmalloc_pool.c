@@ -558,51 +558,6 @@ static void *worker_main(void *arg)
     return NULL;
 }
 
-static void *thread_noop(void *arg)
-{
-    return arg;
-}
-
-/*
- * Whether this process can start a thread at all: qemu-user 7.2 on recent
- * host kernels hangs inside pthread_create.  Probed in a child with a
- * deadline, so such an environment skips the thread tests (visibly)
- * instead of hanging the suite.
- */
-static bool threads_work(void)
-{
-    static int known = -1;
-    pid_t pid;
-    int status = 0, i;
-
-    if ( known >= 0 )
-        return known;
-    pid = fork();
-    if ( pid == 0 )
-    {
-        pthread_t t;
-
-        _exit(pthread_create(&t, NULL, thread_noop, NULL) ||
-              pthread_join(t, NULL));
-    }
-    known = 0;
-    for ( i = 0; pid > 0 && i < 100; i++ )
-    {
-        if ( waitpid(pid, &status, WNOHANG) == pid )
-        {
-            known = WIFEXITED(status) && !WEXITSTATUS(status);
-            return known;
-        }
-        usleep(50000);
-    }
-    if ( pid > 0 )
-    {
-        kill(pid, SIGKILL);
-        waitpid(pid, &status, 0);
-    }
-    return known;
-}
-
 static void run_workers(struct xmem_pool *pool)
 {
     pthread_t t[THREADS];
@@ -624,7 +579,7 @@ static void run_workers(struct xmem_pool *pool)
 static void threads_share_the_global_heap_safely(void **state)
 {
     (void)state;
-    if ( !threads_work() )
+    if ( !xm_threads_work() )
     {
         print_message("threads cannot start here (qemu-user?): skipped\n");
         skip();
@@ -639,7 +594,7 @@ static void threads_share_a_pool_safely(void **state)
     struct xmem_pool *pool;
 
     (void)state;
-    if ( !threads_work() )
+    if ( !xm_threads_work() )
     {
         print_message("threads cannot start here (qemu-user?): skipped\n");
         skip();

@@ -1,6 +1,6 @@
 /*
  * xmem_pool_check(): walk a pool's regions, block headers, free lists,
- * quick lists and bitmaps; report the first inconsistency in one console
+ * bitmaps and (global heap) the CPUs' caches; report the first inconsistency in one console
  * line and return an error.  For tests; never aborts.
  */
 #include <xen/alloc_fail.h>
@@ -19,7 +19,6 @@
 struct check_state {
     const struct xmem_pool *p;
     unsigned long free_blocks, used_blocks, used_bytes, total_bytes;
-    unsigned long quick_blocks, quick_bytes;
 };
 
 static int check_fail(const struct xmem_pool *p, const char *what,
@@ -76,11 +75,6 @@ static int check_region(struct check_state *s, const struct xmem_region *r)
                                   "says is empty", b);
             s->free_blocks++;
         }
-        else if ( b->word & BW_QUICK )
-        {
-            s->quick_blocks++;
-            s->quick_bytes += size;
-        }
         else
         {
             s->used_blocks++;
@@ -136,35 +130,49 @@ static int check_lists(struct check_state *s)
     return 0;
 }
 
-/* Every parked block is on the quick list of its size, and counted. */
-static int check_quick(struct check_state *s)
+/*
+ * Every cached block is a used block of the pool, in the cache list of its
+ * size, marked, and counted.  The caches are read without their owners'
+ * cooperation: check a global heap no other CPU is using.
+ */
+static int check_caches(struct check_state *s)
 {
     const struct xmem_pool *p = s->p;
-    unsigned long listed = 0;
-    unsigned int c, n;
+    unsigned long cached = 0;
+    unsigned int cpu, k, n;
 
-    for ( c = 0; c < QUICK_CLASSES; c++ )
+    for ( cpu = 0; cpu < NR_CPUS; cpu++ )
     {
-        const struct xmem_block *b = p->quick[c];
+        const struct xmem_cpu_cache *c = &xmem_cpu_caches[cpu];
+        unsigned long blocks = 0, bytes = 0;
 
-        for ( n = 0; b; b = b->next_free, n++ )
+        for ( k = 0; k < QUICK_CLASSES; k++ )
         {
-            if ( ++listed > s->quick_blocks ||
-                 (unsigned long)b & (MEM_ALIGN - 1) || !xmem_pool_owns(p, b) )
-                return check_fail(p, "quick list points at something "
-                                  "not parked in the pool", b);
-            if ( !block_has_tag(b) || !(b->word & BW_QUICK) ||
-                 block_is_free(b) || (block_size(b) >> ALIGN_SHIFT) != c )
-                return check_fail(p, "block on the wrong quick list", b);
+            const struct xmem_block *b = c->list[k];
+
+            for ( n = 0; b; b = b->next_free, n++ )
+            {
+                if ( ++cached > s->used_blocks ||
+                     (unsigned long)b & (MEM_ALIGN - 1) ||
+                     !xmem_pool_owns(p, b) )
+                    return check_fail(p, "CPU cache points at something "
+                                      "not in the pool", b);
+                if ( !block_has_tag(b) || block_is_free(b) ||
+                     !block_is_cached(b) ||
+                     (block_size(b) >> ALIGN_SHIFT) != k )
+                    return check_fail(p, "block on the wrong CPU cache "
+                                      "list", b);
+                blocks++;
+                bytes += block_size(b);
+            }
+            if ( n != c->count[k] )
+                return check_fail(p, "CPU cache list length disagrees with "
+                                  "its count", &c->list[k]);
         }
-        if ( n != p->quick_count[c] )
-            return check_fail(p, "quick list length disagrees with its "
-                              "count", &p->quick[c]);
+        if ( blocks != c->blocks || bytes != c->bytes )
+            return check_fail(p, "CPU cache totals disagree with its "
+                              "lists", c);
     }
-    if ( listed != s->quick_blocks || listed != p->quick_blocks ||
-         s->quick_bytes != p->quick_bytes )
-        return check_fail(p, "parked blocks disagree with the quick "
-                          "lists", p);
     return 0;
 }
 
@@ -184,8 +192,8 @@ int xmem_pool_check(struct xmem_pool *pool)
     }
     if ( !rc )
         rc = check_lists(&s);
-    if ( !rc )
-        rc = check_quick(&s);
+    if ( !rc && p->quick_on )
+        rc = check_caches(&s);
     if ( !rc && s.total_bytes != p->total_bytes )
         rc = check_fail(p, "region bytes disagree with the pool total", p);
     if ( !rc && (s.used_bytes != p->used_bytes ||

@@ -9,6 +9,7 @@
 #include <xen/lib.h>
 #include <xen/list.h>
 #include <xen/mm.h>
+#include <xen/smp.h>
 #include <xen/spinlock.h>
 #include <xen/xmalloc.h>
 
@@ -52,6 +53,37 @@ struct xmem_pool xmem_global_pool = {
 };
 
 static unsigned long page_block_bytes, page_block_count;
+
+struct xmem_cpu_cache xmem_cpu_caches[NR_CPUS];
+
+void xmalloc_cpu_dead(unsigned int cpu)
+{
+    if ( cpu >= NR_CPUS )
+        return;
+    spin_lock(&xmem_global_pool.lock);
+    xmem_cache_flush(&xmem_global_pool, cpu);
+    spin_unlock(&xmem_global_pool.lock);
+}
+
+unsigned long xmem_cached_blocks(void)
+{
+    unsigned long n = 0;
+    unsigned int cpu;
+
+    for ( cpu = 0; cpu < NR_CPUS; cpu++ )
+        n += __atomic_load_n(&xmem_cpu_caches[cpu].blocks, __ATOMIC_RELAXED);
+    return n;
+}
+
+unsigned long xmalloc_cached_bytes(void)
+{
+    unsigned long n = 0;
+    unsigned int cpu;
+
+    for ( cpu = 0; cpu < NR_CPUS; cpu++ )
+        n += __atomic_load_n(&xmem_cpu_caches[cpu].bytes, __ATOMIC_RELAXED);
+    return n;
+}
 
 static void *page_block_alloc(unsigned long size, unsigned long align)
 {
@@ -135,8 +167,8 @@ static bool bad_align(const char *fn, unsigned long align)
 }
 
 /*
- * Small requests with at most the natural alignment: parked blocks are
- * handed out without the general path (most of the heap's traffic).
+ * Small requests with at most the natural alignment: this CPU's cached
+ * blocks are handed out without the lock (most of the heap's traffic).
  */
 #define QUICK_SIZE_MAX      (SMALL_LIMIT - BLOCK_HDR - MEM_ALIGN)
 
@@ -155,7 +187,7 @@ void *_xmalloc(unsigned long size, unsigned long align)
 
         if ( alloc_fail_check() )
             return NULL;
-        b = quick_take(&xmem_global_pool, block_need(size));
+        b = cache_pop(block_need(size));
         if ( likely(b) )
             return block_payload(b);
         return xmem_pool_alloc_aligned(&xmem_global_pool, size, MEM_ALIGN);
@@ -293,14 +325,15 @@ void *_xrealloc(void *ptr, unsigned long size, unsigned long align)
     return q;
 }
 
+/* Cached blocks are in use to the pool, but free to xmalloc's users. */
 unsigned long xmalloc_used_bytes(void)
 {
-    return ACCESS_ONCE(xmem_global_pool.used_bytes) +
+    return ACCESS_ONCE(xmem_global_pool.used_bytes) - xmalloc_cached_bytes() +
            __atomic_load_n(&page_block_bytes, __ATOMIC_RELAXED);
 }
 
 unsigned long xmalloc_live_blocks(void)
 {
-    return ACCESS_ONCE(xmem_global_pool.live_blocks) +
+    return ACCESS_ONCE(xmem_global_pool.live_blocks) - xmem_cached_blocks() +
            __atomic_load_n(&page_block_count, __ATOMIC_RELAXED);
 }

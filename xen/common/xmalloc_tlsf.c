@@ -64,23 +64,27 @@ static struct xmem_block *block_release(struct xmem_pool *p,
 
 /*
  * Cut a used block down to 'need' bytes; the tail goes back to the pool,
- * or, with 'park' and when it is small, onto a quick list, which touches
- * no neighbour (a shrinking realloc).
+ * or, with 'park' and when it is small, into this CPU's cache, which
+ * touches no neighbour (a shrinking realloc of the global heap).
  */
 static void block_trim(struct xmem_pool *p, struct xmem_block *b,
                        unsigned long need, bool park)
 {
-    unsigned long size = block_size(b);
+    unsigned long size = block_size(b), tail = size - need;
     struct xmem_block *rest;
 
-    if ( size - need < BLOCK_MIN )
+    if ( tail < BLOCK_MIN )
         return;
     block_set_size(b, need);
     rest = block_next(b);
-    rest->word = BW_TAG | (size - need);
-    p->used_bytes -= size - need;
-    if ( !park || !quick_push(p, rest) )
-        block_release(p, rest);
+    rest->word = BW_TAG | tail;
+    if ( park && tail < SMALL_LIMIT && cache_push(rest, tail) )
+    {
+        p->live_blocks++;           /* cached blocks count as used */
+        return;
+    }
+    block_release(p, rest);
+    p->used_bytes -= tail;
 }
 
 /* Split 'gap' bytes off the front of free block b; returns the rest. */
@@ -181,7 +185,7 @@ static const char *pool_bad_pointer(const struct xmem_pool *p,
 #endif
     if ( !block_has_tag(b) || block_size(b) < BLOCK_MIN )
         return "no block header at this address";
-    if ( block_is_free(b) || (b->word & BW_QUICK) )
+    if ( block_is_free(b) || block_is_cached(b) )
         return "block already free (double free)";
     return NULL;
 }
@@ -227,24 +231,27 @@ static struct xmem_block *pool_grow(struct xmem_pool *p, unsigned long need)
     return b;
 }
 
-/* ---- Quick lists (lock held) ----------------------------------------- */
+/* ---- Per-CPU caches -------------------------------------------------- */
 
-/* Merge every parked block back into the free lists. */
-static void quick_flush(struct xmem_pool *p)
+void xmem_cache_flush(struct xmem_pool *p, unsigned int cpu)
 {
-    unsigned int c;
+    struct xmem_cpu_cache *c = &xmem_cpu_caches[cpu];
+    unsigned int k;
 
-    for ( c = 0; c < QUICK_CLASSES; c++ )
-        while ( p->quick[c] )
+    for ( k = 0; k < QUICK_CLASSES; k++ )
+        while ( c->list[k] )
         {
-            struct xmem_block *b = p->quick[c];
+            struct xmem_block *b = c->list[k];
 
-            p->quick[c] = b->next_free;
-            b->word &= ~BW_QUICK;
+            c->list[k] = b->next_free;
+            b->prev_free = NULL;
+            p->used_bytes -= block_size(b);
+            p->live_blocks--;
             block_release(p, b);
         }
-    memset(p->quick_count, 0, sizeof(p->quick_count));
-    p->quick_blocks = p->quick_bytes = 0;
+    memset(c->count, 0, sizeof(c->count));
+    __atomic_store_n(&c->blocks, 0, __ATOMIC_RELAXED);
+    __atomic_store_n(&c->bytes, 0, __ATOMIC_RELAXED);
 }
 
 /*
@@ -261,14 +268,11 @@ static struct xmem_block *pool_take(struct xmem_pool *p, unsigned long need,
     if ( align > MEM_ALIGN )
         search += align + BLOCK_MIN - MEM_ALIGN;
 
-    if ( need < SMALL_LIMIT && align <= MEM_ALIGN &&
-         p->quick[need >> ALIGN_SHIFT] )
-        return quick_pop(p, need);
-
     b = list_take_fit(p, search);
-    if ( unlikely(!b) && p->quick_blocks )
+    if ( unlikely(!b) && p->quick_on &&
+         xmem_cpu_caches[smp_processor_id()].blocks )
     {
-        quick_flush(p);
+        xmem_cache_flush(p, smp_processor_id());
         b = list_take_fit(p, search);
     }
     if ( unlikely(!b) )
@@ -315,21 +319,39 @@ void *xmem_pool_alloc_aligned(struct xmem_pool *p, unsigned long size,
 }
 
 /*
- * Start fetching the headers a free will merge with while the lock is
- * being taken.  Only a hint: read without the lock, and only in release
- * builds, where a foreign pointer is not checked before its header is
- * read anyway.
+ * The free fast path of the global heap: a small block goes to this CPU's
+ * cache without the lock.  Returns false when the block is not for the
+ * cache (or anything is odd about it: the locked path checks and
+ * reports).  The header is read without the lock: its size, tag and FREE
+ * bit do not change while the block is in use; only PREV_FREE may.
  */
-static always_inline void block_prefetch_neighbours(const struct xmem_block *b)
+static always_inline bool free_to_cache(struct xmem_pool *p,
+                                        struct xmem_block *b)
 {
-    unsigned long w = __atomic_load_n(&b->word, __ATOMIC_RELAXED);
+    unsigned long w, size;
 
-    if ( (w & BW_SIZE_MASK) < SMALL_LIMIT )
-        return;                     /* likely parked on a quick list */
-    __builtin_prefetch((const char *)b + (w & BW_SIZE_MASK), 1);
-    if ( w & BW_PREV_FREE )
-        __builtin_prefetch(__atomic_load_n(&b->prev_phys, __ATOMIC_RELAXED),
-                           1);
+    if ( (unsigned long)b & (MEM_ALIGN - 1) )
+        return false;
+#ifndef NDEBUG
+    {
+        bool owned;
+
+        /* Debug builds read no header outside the pool. */
+        spin_lock(&p->lock);
+        owned = xmem_pool_owns(p, b);
+        spin_unlock(&p->lock);
+        if ( !owned )
+            return false;
+    }
+#else
+    (void)p;
+#endif
+    w = __atomic_load_n(&b->word, __ATOMIC_RELAXED);
+    size = w & BW_SIZE_MASK;
+    if ( (w & (BW_TAG_MASK | BW_FREE)) != BW_TAG ||
+         size < BLOCK_MIN || size >= SMALL_LIMIT || block_is_cached(b) )
+        return false;
+    return cache_push(b, size);
 }
 
 void xmem_pool_free_block(struct xmem_pool *p, void *ptr)
@@ -338,7 +360,8 @@ void xmem_pool_free_block(struct xmem_pool *p, void *ptr)
     struct xmem_region *gone = NULL;
     const char *why;
 
-    __builtin_prefetch(b, 1);
+    if ( p->quick_on && free_to_cache(p, b) )
+        return;
     spin_lock(&p->lock);
     why = pool_bad_pointer(p, ptr);
     if ( unlikely(why) )
@@ -349,11 +372,6 @@ void xmem_pool_free_block(struct xmem_pool *p, void *ptr)
     }
     p->used_bytes -= block_size(b);
     p->live_blocks--;
-    if ( quick_push(p, b) )
-    {
-        spin_unlock(&p->lock);
-        return;
-    }
     b = block_release(p, b);
     if ( unlikely(region_is_empty(b)) )
         gone = region_maybe_detach(p, b);
@@ -460,7 +478,7 @@ void *xmem_pool_realloc_in_place(struct xmem_pool *p, void *ptr,
         if ( need - bsize <= bsize / 4 )
             need = min(block_size(b), max(need, roomy));
     }
-    block_trim(p, b, need, true);
+    block_trim(p, b, need, p->quick_on);
     block_set_align(b, *align);
     *outcome = REALLOC_DONE;
  out:
@@ -552,7 +570,10 @@ void xmem_pool_destroy(struct xmem_pool *pool)
 
 unsigned long xmem_pool_get_used_size(struct xmem_pool *pool)
 {
-    return ACCESS_ONCE(pool_or_global(pool)->used_bytes);
+    struct xmem_pool *p = pool_or_global(pool);
+
+    return ACCESS_ONCE(p->used_bytes) - (p->quick_on ? xmalloc_cached_bytes()
+                                                      : 0);
 }
 
 unsigned long xmem_pool_get_total_size(struct xmem_pool *pool)

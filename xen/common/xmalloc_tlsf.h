@@ -11,6 +11,8 @@
 #include <xen/bitops.h>
 #include <xen/lib.h>
 #include <xen/list.h>
+#include <xen/mm.h>
+#include <xen/smp.h>
 #include <xen/spinlock.h>
 #include <xen/xmalloc.h>
 
@@ -48,8 +50,7 @@ BUILD_BUG_ON(BLOCK_MIN != 2 * MEM_ALIGN);
 #define BW_FREE         0x1UL       /* this block is free */
 #define BW_PREV_FREE    0x2UL       /* the previous physical block is free */
 #define BW_FIRST        0x4UL       /* first block of its region */
-#define BW_QUICK        0x8UL       /* freed, parked on a quick list */
-#define BW_FLAGS        0xfUL
+#define BW_FLAGS        0x7UL
 #define BW_SIZE_MASK    0x0000fffffffffff0UL
 #define BW_ALIGN_SHIFT  48          /* log2(alignment) - ALIGN_SHIFT */
 #define BW_ALIGN_MASK   (0xfUL << BW_ALIGN_SHIFT)
@@ -157,23 +158,35 @@ struct xmem_region {
 BUILD_BUG_ON(REGION_HDR % MEM_ALIGN);
 
 /*
- * Quick lists (global heap only): freed small blocks parked whole, by
- * exact size, up to QUICK_DEPTH per size, and handed out again as they
- * are.  A free then touches no neighbour and a malloc of a recently freed
- * size no list but this one: the cache misses of merging are what make
- * small blocks slower than glibc's tcache.  Parked blocks are used blocks
- * to their neighbours (BW_QUICK set, BW_FREE clear); they are merged back
- * (flushed) before the heap grows.
+ * Per-CPU caches (global heap only): small blocks freed on a CPU are kept
+ * whole, by exact size, up to QUICK_DEPTH per size, in that CPU's cache,
+ * and handed out again by the next allocation of that size on that CPU,
+ * without the pool's lock and without touching a neighbour: the lock's
+ * barrier and the cache misses of merging are what made small blocks
+ * slower than glibc's tcache.  To the pool a cached block is still in
+ * use (its header is never written while cached, so the pool, which
+ * updates neighbours' headers under its lock, never races with a cache);
+ * its payload holds the cache link and a mark that catches double frees.
+ * No lock: hypervisor code is not preempted and the heap is not used
+ * from interrupt handlers.  A CPU flushes its own cache into the pool
+ * before the pool grows, and when it goes down (xmalloc_cpu_dead()).
  */
 #define QUICK_CLASSES   (SMALL_LIMIT >> ALIGN_SHIFT)
-#define QUICK_DEPTH     64
+#define QUICK_DEPTH     32
+#define CACHE_MARK      0x7ac4ed0ff1ce5a5aUL
+
+struct xmem_cpu_cache {
+    struct xmem_block *list[QUICK_CLASSES];     /* linked by next_free */
+    uint8_t count[QUICK_CLASSES];
+    /* Written by the owner only; others read them (statistics). */
+    unsigned long blocks, bytes;
+} __attribute__((aligned(64)));
+
+extern struct xmem_cpu_cache xmem_cpu_caches[NR_CPUS];
 
 struct xmem_pool {
     spinlock_t lock;                /* guards everything below */
-    bool quick_on;
-    uint8_t quick_count[QUICK_CLASSES];
-    struct xmem_block *quick[QUICK_CLASSES];    /* linked by next_free */
-    unsigned long quick_blocks, quick_bytes;
+    bool quick_on;                  /* the global heap: per-CPU caches */
     uint32_t fl_bitmap;             /* bit fl: sl_bitmap[fl] != 0 */
     uint32_t sl_bitmap[FL_COUNT];   /* bit sl: heads[fl][sl] != NULL */
     struct xmem_block *heads[FL_COUNT][SL_COUNT];
@@ -309,56 +322,50 @@ static always_inline struct xmem_block *list_take_fit(struct xmem_pool *p,
     return b;
 }
 
-/* ---- Quick lists (lock held) ------------------------------------------ */
+/* ---- Per-CPU caches (no lock; the owning CPU only) -------------------- */
 
-/* Park used block b on the quick list of its size; false if full. */
-static always_inline bool quick_push(struct xmem_pool *p, struct xmem_block *b)
+static always_inline unsigned long cache_mark_of(const struct xmem_block *b)
 {
-    unsigned long size = block_size(b);
-    unsigned int c = size >> ALIGN_SHIFT;
+    return CACHE_MARK ^ (unsigned long)b;
+}
 
-    if ( !p->quick_on || size >= SMALL_LIMIT ||
-         p->quick_count[c] >= QUICK_DEPTH )
+/* Whether used block b sits in a CPU's cache (i.e. was freed). */
+static always_inline bool block_is_cached(const struct xmem_block *b)
+{
+    return (unsigned long)b->prev_free == cache_mark_of(b);
+}
+
+/* Keep used block b of 'size' bytes in this CPU's cache; false if full. */
+static always_inline bool cache_push(struct xmem_block *b, unsigned long size)
+{
+    struct xmem_cpu_cache *c = &xmem_cpu_caches[smp_processor_id()];
+    unsigned int k = size >> ALIGN_SHIFT;
+
+    if ( c->count[k] >= QUICK_DEPTH )
         return false;
-    b->word = (b->word & ~BW_ALIGN_MASK) | BW_QUICK;
-    b->next_free = p->quick[c];
-    p->quick[c] = b;
-    p->quick_count[c]++;
-    p->quick_blocks++;
-    p->quick_bytes += size;
+    b->next_free = c->list[k];
+    b->prev_free = (struct xmem_block *)cache_mark_of(b);
+    c->list[k] = b;
+    c->count[k]++;
+    __atomic_store_n(&c->blocks, c->blocks + 1, __ATOMIC_RELAXED);
+    __atomic_store_n(&c->bytes, c->bytes + size, __ATOMIC_RELAXED);
     return true;
 }
 
-/* Hand out the first parked block of this size (there must be one). */
-static always_inline struct xmem_block *quick_pop(struct xmem_pool *p,
-                                                 unsigned long size)
+/* A cached block of exactly 'size' bytes (< SMALL_LIMIT), or NULL. */
+static always_inline struct xmem_block *cache_pop(unsigned long size)
 {
-    unsigned int c = size >> ALIGN_SHIFT;
-    struct xmem_block *b = p->quick[c];
+    struct xmem_cpu_cache *c = &xmem_cpu_caches[smp_processor_id()];
+    unsigned int k = size >> ALIGN_SHIFT;
+    struct xmem_block *b = c->list[k];
 
-    p->quick[c] = b->next_free;
-    p->quick_count[c]--;
-    p->quick_blocks--;
-    p->quick_bytes -= size;
-    b->word &= ~BW_QUICK;
-    p->used_bytes += size;
-    p->live_blocks++;
-    return b;
-}
-
-/*
- * The allocation fast path of the global heap: a parked block of exactly
- * 'need' bytes (need < SMALL_LIMIT), or NULL when there is none.
- */
-static always_inline struct xmem_block *quick_take(struct xmem_pool *p,
-                                                  unsigned long need)
-{
-    struct xmem_block *b = NULL;
-
-    spin_lock(&p->lock);
-    if ( likely(p->quick[need >> ALIGN_SHIFT] != NULL) )
-        b = quick_pop(p, need);
-    spin_unlock(&p->lock);
+    if ( unlikely(!b) )
+        return NULL;
+    c->list[k] = b->next_free;
+    c->count[k]--;
+    b->prev_free = NULL;
+    __atomic_store_n(&c->blocks, c->blocks - 1, __ATOMIC_RELAXED);
+    __atomic_store_n(&c->bytes, c->bytes - size, __ATOMIC_RELAXED);
     return b;
 }
 
@@ -405,6 +412,11 @@ void *xmem_pool_realloc_in_place(struct xmem_pool *p, void *ptr,
                                  unsigned long *cur, bool *checked,
                                  unsigned long roomy,
                                  enum realloc_outcome *outcome);
+/* Give CPU cpu's cached blocks back to pool p (lock held; cpu's own
+ * thread, or cpu is down). */
+void xmem_cache_flush(struct xmem_pool *p, unsigned int cpu);
+/* Blocks held by all CPUs' caches (statistics: racy). */
+unsigned long xmem_cached_blocks(void);
 /* Whether ptr lies inside one of the pool's regions (lock held). */
 bool xmem_pool_owns(const struct xmem_pool *p, const void *ptr);
 

@@ -115,5 +115,10 @@ int xmem_pool_check(struct xmem_pool *pool);
 unsigned long xmalloc_used_bytes(void);
 /* Live allocations in the global heap. */
 unsigned long xmalloc_live_blocks(void);
+/*
+ * Bytes of freed small blocks the CPUs keep in their caches for reuse
+ * (counted in neither of the above; exact only while no CPU allocates).
+ */
+unsigned long xmalloc_cached_bytes(void);
 
 #endif /* XEN_XMALLOC_H */

@@ -1,0 +1,223 @@
+/*
+ * xmalloc: the per-CPU caches of small freed blocks, and the hosted CPU
+ * numbers they hang on (one per thread, given back at thread exit).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <xen/lib.h>
+#include <xen/smp.h>
+#include <xen/xmalloc.h>
+#include "hosted/console.h"
+
+#include "tests/xmalloc/xm_test.h"
+#include "xen/common/xmalloc_tlsf.h"
+
+/* A payload of 100 bytes makes a 128-byte block, well inside the caches. */
+#define SMALL       100
+#define SMALL_BLOCK 128
+
+static void skip_without_threads(void)
+{
+    if ( !xm_threads_work() )
+    {
+        print_message("threads cannot start here (qemu-user?): skipped\n");
+        skip();
+    }
+}
+
+static void a_freed_small_block_serves_the_next_request_of_its_size(void **state)
+{
+    unsigned long used0 = xmalloc_used_bytes(), cached0;
+    void *p, *q;
+
+    (void)state;
+    p = xmalloc_bytes(SMALL);
+    assert_non_null(p);
+    assert_int_equal(xmalloc_used_bytes(), used0 + SMALL_BLOCK);
+    cached0 = xmalloc_cached_bytes();
+    xfree(p);
+    assert_int_equal(xmalloc_cached_bytes(), cached0 + SMALL_BLOCK);
+    assert_int_equal(xmalloc_used_bytes(), used0);
+    q = xmalloc_bytes(SMALL);
+    assert_ptr_equal(q, p);
+    assert_int_equal(xmalloc_cached_bytes(), cached0);
+    assert_int_equal(xmem_pool_check(NULL), 0);
+    xfree(q);
+}
+
+static void a_full_cache_sends_frees_back_to_the_pool(void **state)
+{
+    void *p[QUICK_DEPTH + 8];
+    unsigned long cached0;
+    unsigned int i;
+
+    (void)state;
+    for ( i = 0; i < ARRAY_SIZE(p); i++ )
+        assert_non_null(p[i] = xmalloc_bytes(SMALL));
+    /* Empty this CPU's cache of the size first. */
+    xmalloc_cpu_dead(smp_processor_id());
+    cached0 = xmalloc_cached_bytes();
+    for ( i = 0; i < ARRAY_SIZE(p); i++ )
+        xfree(p[i]);
+    assert_int_equal(xmalloc_cached_bytes(),
+                     cached0 + QUICK_DEPTH * SMALL_BLOCK);
+    assert_int_equal(xmem_pool_check(NULL), 0);
+}
+
+static void a_double_free_of_a_cached_block_changes_nothing(void **state)
+{
+    void *a, *x, *y;
+
+    (void)state;
+    a = xmalloc_bytes(SMALL);
+    xfree(a);
+    console_capture_start();
+    xfree(a);
+    assert_true(console_capture_contains("double free"));
+    console_capture_stop();
+    /* The block is handed out once, not twice. */
+    x = xmalloc_bytes(SMALL);
+    y = xmalloc_bytes(SMALL);
+    assert_ptr_not_equal(x, y);
+    assert_int_equal(xmem_pool_check(NULL), 0);
+    xfree(x);
+    xfree(y);
+}
+
+static void a_realloc_of_a_cached_block_is_refused(void **state)
+{
+    void *a;
+
+    (void)state;
+    a = xmalloc_bytes(SMALL);
+    xfree(a);
+    console_capture_start();
+    assert_null(_xrealloc(a, 2 * SMALL, MEM_ALIGN));
+    assert_true(console_capture_contains("double free"));
+    console_capture_stop();
+    assert_int_equal(xmem_pool_check(NULL), 0);
+}
+
+/* ---- Threads: CPUs come and go --------------------------------------- */
+
+struct cpu_run {
+    void *take;             /* freed by the thread, if set */
+    void *got;              /* its next allocation of that size */
+    unsigned int cpu;
+    unsigned long cached_inside;
+};
+
+static void *free_then_allocate(void *arg)
+{
+    struct cpu_run *r = arg;
+    unsigned long cached0 = xmalloc_cached_bytes();
+    void *blocks[8];
+    unsigned int i;
+
+    r->cpu = smp_processor_id();
+    for ( i = 0; i < ARRAY_SIZE(blocks); i++ )
+        blocks[i] = xmalloc_bytes(SMALL);
+    if ( r->take )
+        xfree(r->take);
+    r->got = xmalloc_bytes(SMALL);
+    for ( i = 0; i < ARRAY_SIZE(blocks); i++ )
+        xfree(blocks[i]);
+    xfree(r->got);
+    r->cached_inside = xmalloc_cached_bytes() - cached0;
+    return NULL;
+}
+
+static void a_block_freed_on_another_cpu_serves_that_cpu(void **state)
+{
+    struct cpu_run r = { .take = xmalloc_bytes(SMALL) };
+    pthread_t t;
+
+    (void)state;
+    skip_without_threads();
+    assert_int_equal(pthread_create(&t, NULL, free_then_allocate, &r), 0);
+    pthread_join(t, NULL);
+    assert_int_not_equal(r.cpu, smp_processor_id());
+    assert_ptr_equal(r.got, r.take);
+    assert_int_equal(xmem_pool_check(NULL), 0);
+}
+
+static void a_cpu_going_down_gives_its_cache_back(void **state)
+{
+    unsigned long cached0 = xmalloc_cached_bytes(), used0;
+    struct cpu_run r = { 0 };
+    pthread_t t;
+
+    (void)state;
+    skip_without_threads();
+    used0 = xmem_pool_get_used_size(NULL);
+    assert_int_equal(pthread_create(&t, NULL, free_then_allocate, &r), 0);
+    pthread_join(t, NULL);
+    /* Nine blocks were cached on that CPU while it ran... */
+    assert_int_equal(r.cached_inside, 9 * SMALL_BLOCK);
+    /* ...and went back to the pool when its thread exited. */
+    assert_int_equal(xmalloc_cached_bytes(), cached0);
+    assert_int_equal(xmem_pool_get_used_size(NULL), used0);
+    assert_int_equal(xmem_pool_check(NULL), 0);
+}
+
+static void *report_cpu(void *arg)
+{
+    unsigned int *cpu = arg;
+
+    *cpu = smp_processor_id();
+    return NULL;
+}
+
+static void *hold_cpu(void *arg)
+{
+    unsigned int *cpu = arg;
+    pthread_t t;
+
+    *cpu = smp_processor_id();
+    /* A second thread while this one holds its number. */
+    assert_int_equal(pthread_create(&t, NULL, report_cpu, cpu + 1), 0);
+    pthread_join(t, NULL);
+    return NULL;
+}
+
+static void threads_hold_distinct_cpu_numbers_and_give_them_back(void **state)
+{
+    unsigned int cpus[2], again[2], me = smp_processor_id();
+    unsigned int online = hosted_cpus_online();
+    pthread_t t;
+
+    (void)state;
+    skip_without_threads();
+    assert_int_equal(pthread_create(&t, NULL, hold_cpu, cpus), 0);
+    pthread_join(t, NULL);
+    assert_int_not_equal(cpus[0], me);
+    assert_int_not_equal(cpus[1], me);
+    assert_int_not_equal(cpus[0], cpus[1]);
+    assert_true(cpus[0] < NR_CPUS && cpus[1] < NR_CPUS);
+    /* Both numbers are free again: the next threads get the same ones. */
+    assert_int_equal(hosted_cpus_online(), online);
+    assert_int_equal(pthread_create(&t, NULL, hold_cpu, again), 0);
+    pthread_join(t, NULL);
+    assert_int_equal(again[0], cpus[0]);
+    assert_int_equal(again[1], cpus[1]);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        XM_TEST(a_freed_small_block_serves_the_next_request_of_its_size),
+        XM_TEST(a_full_cache_sends_frees_back_to_the_pool),
+        XM_TEST(a_double_free_of_a_cached_block_changes_nothing),
+        XM_TEST(a_realloc_of_a_cached_block_is_refused),
+        XM_TEST(a_block_freed_on_another_cpu_serves_that_cpu),
+        XM_TEST(a_cpu_going_down_gives_its_cache_back),
+        XM_TEST(threads_hold_distinct_cpu_numbers_and_give_them_back),
+    };
+
+    console_set_echo(false);
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
