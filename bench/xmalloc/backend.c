@@ -1,5 +1,7 @@
 /* The benchmarked allocators behind one interface (backend.h). */
+#include <dlfcn.h>
 #include <malloc.h>
+#include <stdio.h>
 #include <stdint.h>
 #include <stdlib.h>
 
@@ -68,18 +70,58 @@ const struct bench_backend backend_libc = {
 };
 
 /*
- * glibc's allocator by its own names, which an LD_PRELOADed allocator does
- * not replace: the baseline measured in the same process as a preloaded
- * jemalloc or mimalloc.
+ * glibc's allocator as libc.so.6 itself defines it: the baseline measured
+ * in the same process as a preloaded jemalloc or mimalloc.  Looked up in
+ * libc.so.6 directly, since a preloaded allocator may take over glibc's
+ * aliases too (mimalloc defines __libc_malloc and friends).
  */
-extern void *__libc_malloc(size_t size);
-extern void __libc_free(void *p);
-extern void *__libc_realloc(void *p, size_t size);
+static void *(*direct_malloc)(size_t);
+static void (*direct_free)(void *);
+static void *(*direct_realloc)(void *, size_t);
+
+static void direct_setup(void)
+{
+    void *libc = dlopen("libc.so.6", RTLD_NOLOAD | RTLD_LAZY);
+    int (*direct_mallopt)(int, int);
+
+    if ( !libc )
+    {
+        fprintf(stderr, "bench: libc.so.6 not found: %s\n", dlerror());
+        exit(1);
+    }
+    direct_malloc = (void *(*)(size_t))dlsym(libc, "malloc");
+    direct_free = (void (*)(void *))dlsym(libc, "free");
+    direct_realloc = (void *(*)(void *, size_t))dlsym(libc, "realloc");
+    direct_mallopt = (int (*)(int, int))dlsym(libc, "mallopt");
+    if ( !direct_malloc || !direct_free || !direct_realloc || !direct_mallopt )
+    {
+        fprintf(stderr, "bench: glibc's malloc not found in libc.so.6\n");
+        exit(1);
+    }
+    direct_mallopt(M_TRIM_THRESHOLD, INT32_MAX);
+    direct_mallopt(M_TOP_PAD, 64 << 20);
+    direct_mallopt(M_MMAP_MAX, 0);
+}
+
+static void *direct_alloc(size_t size)
+{
+    return direct_malloc(size);
+}
+
+static void direct_release(void *p)
+{
+    direct_free(p);
+}
+
+static void *direct_resize(void *p, size_t size)
+{
+    return direct_realloc(p, size);
+}
 
 const struct bench_backend backend_glibc_direct = {
     .name = "glibc",
-    .setup = libc_setup,
-    .alloc = __libc_malloc,
-    .release = __libc_free,
-    .resize = __libc_realloc,
+    .setup = direct_setup,
+    .alloc = direct_alloc,
+    .release = direct_release,
+    .resize = direct_resize,
 };

@@ -317,8 +317,8 @@ static void print_results(char tag, const struct result *res)
 }
 
 /*
- * Child side: the preloaded allocator (malloc) and glibc (__libc_malloc)
- * measured in this one process, warm runs interleaved; results as lines,
+ * Child side: the preloaded allocator (malloc) and glibc (libc.so.6's own
+ * malloc) measured in this one process, warm runs interleaved; results as lines,
  * R for the preloaded one, G for its glibc baseline.
  */
 static int child_main(const char *name)
@@ -633,7 +633,7 @@ int main(int argc, char **argv)
     speed_table(rep, false);
     printf("Ratios are to glibc measured in the same process: xmalloc's to "
            "the glibc column;\njemalloc's and mimalloc's to glibc "
-           "(__libc_malloc) run beside them in their\npreloaded process.\n");
+           "(libc.so.6's own malloc) run beside them in their\npreloaded process.\n");
     latency_table(rep);
     latency_kind_table(rep);
     return bench_report_close(rep) ? 1 : 0;
