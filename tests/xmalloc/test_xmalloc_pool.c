@@ -10,8 +10,12 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <cmocka.h>
 
+#include <asm/heap_poison.h>
 #include <xen/alloc_fail.h>
 #include <xen/errno.h>
 #include <xen/lib.h>
@@ -337,6 +341,74 @@ static void double_free_is_reported(void **state)
     xfree(fence);
 }
 
+/*
+ * Run touch(size) in a child process and return what it wrote on stderr
+ * (AddressSanitizer's report), or NULL if it exited cleanly.
+ */
+static char *asan_report_of(void (*touch)(unsigned long), unsigned long size)
+{
+    static char report[8192];
+    char path[] = "/tmp/xm-poison-XXXXXX";
+    int fd = mkstemp(path), status;
+    ssize_t n;
+    pid_t pid;
+
+    assert_true(fd >= 0);
+    unlink(path);
+    pid = fork();
+    assert_true(pid >= 0);
+    if ( pid == 0 )
+    {
+        dup2(fd, STDERR_FILENO);
+        touch(size);
+        _exit(0);
+    }
+    waitpid(pid, &status, 0);
+    n = pread(fd, report, sizeof(report) - 1, 0);
+    close(fd);
+    report[n > 0 ? n : 0] = '\0';
+    return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? NULL : report;
+}
+
+static void read_after_free(unsigned long size)
+{
+    volatile unsigned char *p = xmalloc_bytes(size);
+
+    p[size - 1] = 1;
+    xfree((void *)p);
+    (void)p[size - 1];
+}
+
+static void read_while_live(unsigned long size)
+{
+    volatile unsigned char *p = xmalloc_bytes(size);
+
+    p[size - 1] = 1;
+    (void)p[size - 1];
+    xfree((void *)p);
+}
+
+static void free_heap_memory_is_out_of_bounds_for_asan(void **state)
+{
+    char *report;
+
+    (void)state;
+#ifndef HEAP_POISON_ASAN
+    print_message("not an AddressSanitizer build: skipped\n");
+    skip();
+#endif
+    /* A block merged into free space, and one kept in a CPU cache. */
+    report = asan_report_of(read_after_free, 3000);
+    assert_non_null(report);
+    assert_non_null(strstr(report, "use-after-poison"));
+    report = asan_report_of(read_after_free, 200);
+    assert_non_null(report);
+    assert_non_null(strstr(report, "use-after-poison"));
+    /* The same touches of live blocks are fine. */
+    assert_null(asan_report_of(read_while_live, 3000));
+    assert_null(asan_report_of(read_while_live, 200));
+}
+
 static void freeing_into_the_wrong_pool_is_reported(void **state)
 {
     struct xmem_pool *pool = make_pool(0);
@@ -632,6 +704,7 @@ int main(void)
         XM_TEST(checker_reports_a_broken_free_list),
         XM_TEST(freeing_a_foreign_pointer_is_reported),
         XM_TEST(double_free_is_reported),
+        XM_TEST(free_heap_memory_is_out_of_bounds_for_asan),
         XM_TEST(freeing_into_the_wrong_pool_is_reported),
         XM_TEST_F(each_allocation_is_counted_once),
         XM_TEST_F(the_nth_allocation_fails_and_changes_nothing),

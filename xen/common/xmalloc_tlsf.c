@@ -95,6 +95,7 @@ static struct xmem_block *block_cut_front(struct xmem_pool *p,
     unsigned long size = block_size(b);
     struct xmem_block *rest = (struct xmem_block *)((char *)b + gap);
 
+    heap_unpoison(rest, BLOCK_HDR);     /* inside b's free payload */
     rest->word = BW_TAG | (size - gap);
     block_set_size(b, gap);
     block_mark_free(b);
@@ -398,7 +399,10 @@ void xmem_pool_free_block(struct xmem_pool *p, void *ptr)
         gone = region_maybe_detach(p, b);
     spin_unlock(&p->lock);
     if ( gone )
+    {
+        heap_unpoison(gone, gone->bytes);
         p->put_mem(gone);
+    }
 }
 
 /* Copies under the lock are bounded, to bound the time others wait. */
@@ -583,6 +587,7 @@ void xmem_pool_destroy(struct xmem_pool *pool)
     list_for_each_entry_safe(r, n, &pool->regions, link)
     {
         list_del(&r->link);
+        heap_unpoison(r, r->bytes);
         if ( pool->put_mem )
             pool->put_mem(r);
     }

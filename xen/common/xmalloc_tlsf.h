@@ -8,6 +8,7 @@
  * interface: users include <xen/xmalloc.h>.  docs/xmalloc.md describes the
  * layout.
  */
+#include <asm/heap_poison.h>
 #include <xen/bitops.h>
 #include <xen/lib.h>
 #include <xen/list.h>
@@ -119,6 +120,24 @@ static always_inline unsigned long block_usable(const struct xmem_block *b)
     return block_size(b) - BLOCK_HDR;
 }
 
+/*
+ * Heap poisoning (asm/heap_poison.h; AddressSanitizer builds only): the
+ * payload of a free or cached block is out of bounds for everyone, except
+ * its first 16 bytes, where the heap keeps its links.  Block headers are
+ * always addressable; a used block's whole payload is.
+ */
+static always_inline void block_poison_payload(const struct xmem_block *b,
+                                               unsigned long size)
+{
+    heap_poison((const char *)b + BLOCK_MIN, size - BLOCK_MIN);
+}
+
+static always_inline void block_unpoison_payload(const struct xmem_block *b,
+                                                 unsigned long size)
+{
+    heap_unpoison(block_payload(b), size - BLOCK_HDR);
+}
+
 /* Flag b free and tell its physical successor. */
 static always_inline void block_mark_free(struct xmem_block *b)
 {
@@ -127,12 +146,15 @@ static always_inline void block_mark_free(struct xmem_block *b)
     b->word = (b->word & ~BW_ALIGN_MASK) | BW_FREE;
     next->prev_phys = b;
     next->word |= BW_PREV_FREE;
+    block_poison_payload(b, block_size(b));
 }
 
+/* Flag b used (at its final size) and tell its physical successor. */
 static always_inline void block_mark_used(struct xmem_block *b)
 {
     b->word &= ~BW_FREE;
     block_next(b)->word &= ~BW_PREV_FREE;
+    block_unpoison_payload(b, block_size(b));
 }
 
 /* A block's size for a request: header added, rounded, at least minimal. */
@@ -345,6 +367,7 @@ static always_inline bool cache_push(struct xmem_block *b, unsigned long size)
         return false;
     b->next_free = c->list[k];
     b->prev_free = (struct xmem_block *)cache_mark_of(b);
+    block_poison_payload(b, size);
     c->list[k] = b;
     c->count[k]++;
     __atomic_store_n(&c->blocks, c->blocks + 1, __ATOMIC_RELAXED);
@@ -363,6 +386,7 @@ static always_inline struct xmem_block *cache_pop(unsigned long size)
         return NULL;
     c->list[k] = b->next_free;
     c->count[k]--;
+    block_unpoison_payload(b, size);
     b->prev_free = NULL;
     __atomic_store_n(&c->blocks, c->blocks - 1, __ATOMIC_RELAXED);
     __atomic_store_n(&c->bytes, c->bytes - size, __ATOMIC_RELAXED);
