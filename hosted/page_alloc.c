@@ -96,8 +96,11 @@ static int add_bank_locked(uint64_t base, uint64_t size, bool heap,
                (unsigned long)base, (unsigned long)size, why);
         return -1;
     }
-    /* Xen maps its heap with block mappings: spare the host's TLB too. */
-    if ( heap )
+    /*
+     * Xen maps its heap with block mappings: spare the host's TLB too
+     * (HOSTED_HEAP_NO_HUGE_PAGES=1 says not to, for comparisons).
+     */
+    if ( heap && !getenv("HOSTED_HEAP_NO_HUGE_PAGES") )
         phys_mem_prefer_huge_pages(hosted_phys_mem(), base);
     b = &banks[nr_banks];
     b->heap = heap;

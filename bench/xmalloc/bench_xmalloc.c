@@ -255,6 +255,9 @@ static bool measure_cold_all(const struct bench_backend *be,
     return true;
 }
 
+/* Only T1..T3 warm, no latency (the default-pages child). */
+static bool speed_only;
+
 /* res[k] is the results row (one per case) of backend be[k]; n <= 4. */
 static bool measure_warm_all(const struct bench_backend *const *be,
                              struct result *const *res, unsigned int n)
@@ -267,11 +270,13 @@ static bool measure_warm_all(const struct bench_backend *const *be,
         be[k]->setup();
     for ( c = 0; c < NR_CASES; c++ )
     {
-        if ( only && (unsigned int)atoi(only) != c )
+        if ( (only && (unsigned int)atoi(only) != c) ||
+             (speed_only && c > C_T3) )
             continue;
         for ( k = 0; k < n; k++ )
             r[k] = &res[k][c];
-        if ( !measure_warm(be, r, n, &traces[c], is_latency_case(c)) )
+        if ( !measure_warm(be, r, n, &traces[c],
+                           !speed_only && is_latency_case(c)) )
             return false;
     }
     return true;
@@ -328,6 +333,19 @@ static int child_main(const char *name)
     const struct bench_backend *const bes[] = { &be, &backend_glibc_direct };
     struct result *const rows[] = { res[0], res[1] };
 
+    if ( !strcmp(name, "default-pages") )
+    {
+        const struct bench_backend *const two[] = {
+            &backend_xmalloc, &backend_libc,
+        };
+
+        speed_only = true;
+        if ( !measure_warm_all(two, rows, 2) )
+            return 1;
+        print_results('R', res[0]);
+        print_results('G', res[1]);
+        return 0;
+    }
     be = backend_libc;
     be.name = name;
     if ( !measure_cold_all(bes[0], res[0]) ||
@@ -339,21 +357,22 @@ static int child_main(const char *name)
     return 0;
 }
 
-static bool run_preloaded(unsigned int b)
+/*
+ * Re-execute this program with the environment 'env' (NULL-terminated
+ * name/value pairs) and file the lines it prints: R into rrow, G into
+ * grow (one result per case).
+ */
+static bool run_child(const char *what, const char *const *env,
+                      struct result *rrow, struct result *grow)
 {
-    const char *lib = preload_libs[b];
     char line[256];
     int fd[2], status;
     FILE *f;
     pid_t pid;
 
-    if ( access(lib, R_OK) )
-    {
-        printf("(%s: %s not installed, skipped)\n", backend_names[b], lib);
-        return true;
-    }
     if ( pipe(fd) )
         return false;
+    fflush(stdout);
     pid = fork();
     if ( pid < 0 )
         return false;
@@ -364,11 +383,13 @@ static bool run_preloaded(unsigned int b)
         dup2(fd[1], STDOUT_FILENO);
         close(fd[0]);
         close(fd[1]);
-        setenv("LD_PRELOAD", lib, 1);
-        setenv("BENCH_XMALLOC_CHILD", backend_names[b], 1);
-        /* jemalloc: keep freed memory, as glibc is told to. */
-        setenv("MALLOC_CONF", "dirty_decay_ms:-1,muzzy_decay_ms:-1,"
-               "thp:always", 1);
+        for ( ; env[0]; env += 2 )
+        {
+            if ( env[1] )
+                setenv(env[0], env[1], 1);
+            else
+                unsetenv(env[0]);
+        }
         execv("/proc/self/exe", argv);
         _exit(127);
     }
@@ -377,28 +398,28 @@ static bool run_preloaded(unsigned int b)
     while ( f && fgets(line, sizeof(line), f) )
     {
         unsigned int c;
-        char tag, what[16];
+        char tag, kind[16];
         struct result *r;
         double v;
 
-        if ( sscanf(line, "%c %u %15s %lf", &tag, &c, what, &v) != 4 ||
+        if ( sscanf(line, "%c %u %15s %lf", &tag, &c, kind, &v) != 4 ||
              c >= NR_CASES || (tag != 'R' && tag != 'G') )
             continue;
-        r = tag == 'R' ? &results[b][c] : &own_glibc[b][c];
-        if ( !strcmp(what, "warm") )
+        r = tag == 'R' ? &rrow[c] : &grow[c];
+        if ( !strcmp(kind, "warm") )
         {
             r->warm = v;
             r->have_warm = true;
         }
-        else if ( !strcmp(what, "cold") )
+        else if ( !strcmp(kind, "cold") )
         {
             r->cold = v;
             r->have_cold = true;
         }
-        else if ( !strncmp(what, "lat", 3) && what[3] - '0' >= 0 &&
-                  what[3] - '0' < NR_LAT )
+        else if ( !strncmp(kind, "lat", 3) && kind[3] - '0' >= 0 &&
+                  kind[3] - '0' < NR_LAT )
         {
-            r->lat[what[3] - '0'] = v;
+            r->lat[kind[3] - '0'] = v;
             r->have_lat = true;
         }
     }
@@ -407,10 +428,49 @@ static bool run_preloaded(unsigned int b)
     waitpid(pid, &status, 0);
     if ( !WIFEXITED(status) || WEXITSTATUS(status) )
     {
-        fprintf(stderr, "bench: the %s run failed\n", backend_names[b]);
+        fprintf(stderr, "bench: the %s run failed\n", what);
         return false;
     }
     return true;
+}
+
+static bool run_preloaded(unsigned int b)
+{
+    const char *const env[] = {
+        "LD_PRELOAD", preload_libs[b],
+        "BENCH_XMALLOC_CHILD", backend_names[b],
+        /* jemalloc: keep freed memory, as glibc is told to. */
+        "MALLOC_CONF", "dirty_decay_ms:-1,muzzy_decay_ms:-1,thp:always",
+        NULL,
+    };
+
+    if ( access(preload_libs[b], R_OK) )
+    {
+        printf("(%s: %s not installed, skipped)\n", backend_names[b],
+               preload_libs[b]);
+        return true;
+    }
+    return run_child(backend_names[b], env, results[b], own_glibc[b]);
+}
+
+/*
+ * xmalloc and glibc once more, warm, T1..T3, with the host's default
+ * pages for both (no hint to the heap zone, no glibc tunable): the
+ * setting the issue's reference figures were taken in.
+ */
+static struct result default_pages[2][NR_CASES];
+
+static bool run_default_pages(void)
+{
+    const char *const env[] = {
+        "BENCH_XMALLOC_CHILD", "default-pages",
+        "HOSTED_HEAP_NO_HUGE_PAGES", "1",
+        "GLIBC_TUNABLES", NULL,
+        NULL,
+    };
+
+    return run_child("default-pages", env, default_pages[0],
+                     default_pages[1]);
 }
 
 /* ---- Output ----------------------------------------------------------- */
@@ -515,6 +575,38 @@ static void latency_table(struct bench_report *rep)
             }
             bench_table_end_row();
         }
+    bench_table_end();
+}
+
+static void default_pages_table(struct bench_report *rep)
+{
+    const char *const hdr[] = {
+        "case", "glibc ns/op", "xmalloc ns/op", "xmalloc/glibc", "target",
+    };
+    unsigned int c;
+
+    bench_table_begin("Warm, every heap on the host's default pages (no "
+                      "huge-page hint anywhere): median ns/op of 5 runs",
+                      ARRAY_LEN(hdr), hdr);
+    for ( c = C_T1; c <= C_T3; c++ )
+    {
+        const struct result *x = &default_pages[0][c];
+        const struct result *g = &default_pages[1][c];
+
+        if ( !x->have_warm || !g->have_warm )
+            continue;
+        bench_table_cell("%s", case_names[c]);
+        bench_table_cell("%.1f", g->warm);
+        bench_table_cell("%.1f", x->warm);
+        bench_table_cell("%.2f", x->warm / g->warm);
+        bench_table_cell("<= %.1f", targets[c]);
+        bench_table_end_row();
+        bench_report_add(rep, case_names[c], "glibc",
+                         "ns/op warm, default pages", g->warm, "ns");
+        bench_report_add_vs(rep, case_names[c], "xmalloc",
+                            "ns/op warm, default pages", x->warm, "ns",
+                            g->warm);
+    }
     bench_table_end();
 }
 
@@ -625,6 +717,8 @@ int main(int argc, char **argv)
     for ( b = B_JEMALLOC; b < NR_BACKENDS; b++ )
         if ( !run_preloaded(b) )
             return 1;
+    if ( !run_default_pages() )
+        return 1;
 
     rep = bench_report_open("xmalloc", out);
     if ( !rep )
@@ -634,6 +728,7 @@ int main(int argc, char **argv)
     printf("Ratios are to glibc measured in the same process: xmalloc's to "
            "the glibc column;\njemalloc's and mimalloc's to glibc "
            "(libc.so.6's own malloc) run beside them in their\npreloaded process.\n");
+    default_pages_table(rep);
     latency_table(rep);
     latency_kind_table(rep);
     return bench_report_close(rep) ? 1 : 0;
