@@ -65,24 +65,27 @@ void xmalloc_cpu_dead(unsigned int cpu)
     spin_unlock(&xmem_global_pool.lock);
 }
 
-unsigned long xmem_cached_blocks(void)
+/* What all CPUs' caches hold; read without their owners (statistics). */
+static void cache_totals(unsigned long *blocks, unsigned long *bytes)
 {
-    unsigned long n = 0;
     unsigned int cpu;
 
+    *blocks = *bytes = 0;
     for ( cpu = 0; cpu < NR_CPUS; cpu++ )
-        n += __atomic_load_n(&xmem_cpu_caches[cpu].blocks, __ATOMIC_RELAXED);
-    return n;
+    {
+        const struct xmem_cpu_cache *c = &xmem_cpu_caches[cpu];
+
+        *blocks += __atomic_load_n(&c->blocks, __ATOMIC_RELAXED);
+        *bytes += __atomic_load_n(&c->bytes, __ATOMIC_RELAXED);
+    }
 }
 
 unsigned long xmalloc_cached_bytes(void)
 {
-    unsigned long n = 0;
-    unsigned int cpu;
+    unsigned long blocks, bytes;
 
-    for ( cpu = 0; cpu < NR_CPUS; cpu++ )
-        n += __atomic_load_n(&xmem_cpu_caches[cpu].bytes, __ATOMIC_RELAXED);
-    return n;
+    cache_totals(&blocks, &bytes);
+    return bytes;
 }
 
 static void *page_block_alloc(unsigned long size, unsigned long align)
@@ -334,6 +337,9 @@ unsigned long xmalloc_used_bytes(void)
 
 unsigned long xmalloc_live_blocks(void)
 {
-    return ACCESS_ONCE(xmem_global_pool.live_blocks) - xmem_cached_blocks() +
+    unsigned long blocks, bytes;
+
+    cache_totals(&blocks, &bytes);
+    return ACCESS_ONCE(xmem_global_pool.live_blocks) - blocks +
            __atomic_load_n(&page_block_count, __ATOMIC_RELAXED);
 }

@@ -322,37 +322,14 @@ void *xmem_pool_alloc_aligned(struct xmem_pool *p, unsigned long size,
 /*
  * The free fast path of the global heap: a small block goes to this CPU's
  * cache without the lock.  Returns false when the block is not for the
- * cache (or anything is odd about it: the locked path checks and
- * reports).  The header is read without the lock: its size, tag and FREE
- * bit do not change while the block is in use; only PREV_FREE may.
+ * cache (or anything is odd about it: the locked path checks and reports).
  */
 static always_inline bool free_to_cache(struct xmem_pool *p,
                                         struct xmem_block *b)
 {
-    unsigned long w, size;
+    unsigned long size = block_cacheable_size(p, b);
 
-    if ( (unsigned long)b & (MEM_ALIGN - 1) )
-        return false;
-#ifndef NDEBUG
-    {
-        bool owned;
-
-        /* Debug builds read no header outside the pool. */
-        spin_lock(&p->lock);
-        owned = xmem_pool_owns(p, b);
-        spin_unlock(&p->lock);
-        if ( !owned )
-            return false;
-    }
-#else
-    (void)p;
-#endif
-    w = __atomic_load_n(&b->word, __ATOMIC_RELAXED);
-    size = w & BW_SIZE_MASK;
-    if ( (w & (BW_TAG_MASK | BW_FREE)) != BW_TAG ||
-         size < BLOCK_MIN || size >= SMALL_LIMIT || block_is_cached(b) )
-        return false;
-    return cache_push(b, size);
+    return size && cache_push(b, size);
 }
 
 /*

@@ -344,6 +344,9 @@ static always_inline struct xmem_block *list_take_fit(struct xmem_pool *p,
     return b;
 }
 
+/* Whether ptr lies inside one of the pool's regions (lock held). */
+bool xmem_pool_owns(const struct xmem_pool *p, const void *ptr);
+
 /* ---- Per-CPU caches (no lock; the owning CPU only) -------------------- */
 
 static always_inline unsigned long cache_mark_of(const struct xmem_block *b)
@@ -373,6 +376,42 @@ static always_inline bool cache_push(struct xmem_block *b, unsigned long size)
     __atomic_store_n(&c->blocks, c->blocks + 1, __ATOMIC_RELAXED);
     __atomic_store_n(&c->bytes, c->bytes + size, __ATOMIC_RELAXED);
     return true;
+}
+
+/*
+ * The size of b when it is a used, uncached block small enough for the
+ * caches, else 0 (the locked paths check and report what is odd).  The
+ * header is read without the lock: its size, tag, alignment and FREE bit
+ * do not change while the block is in use; only PREV_FREE may.  Debug
+ * builds first check that b is the pool's (they read no header outside
+ * it).
+ */
+static always_inline unsigned long block_cacheable_size(struct xmem_pool *p,
+                                                        const struct xmem_block *b)
+{
+    unsigned long w, size;
+
+    if ( (unsigned long)b & (MEM_ALIGN - 1) )
+        return 0;
+#ifndef NDEBUG
+    {
+        bool owned;
+
+        spin_lock(&p->lock);
+        owned = xmem_pool_owns(p, b);
+        spin_unlock(&p->lock);
+        if ( !owned )
+            return 0;
+    }
+#else
+    (void)p;
+#endif
+    w = __atomic_load_n(&b->word, __ATOMIC_RELAXED);
+    size = w & BW_SIZE_MASK;
+    if ( (w & (BW_TAG_MASK | BW_FREE | BW_ALIGN_MASK)) != BW_TAG ||
+         size < BLOCK_MIN || size >= SMALL_LIMIT || block_is_cached(b) )
+        return 0;
+    return size;
 }
 
 /* A cached block of exactly 'size' bytes (< SMALL_LIMIT), or NULL. */
@@ -439,9 +478,5 @@ void *xmem_pool_realloc_in_place(struct xmem_pool *p, void *ptr,
 /* Give CPU cpu's cached blocks back to pool p (lock held; cpu's own
  * thread, or cpu is down). */
 void xmem_cache_flush(struct xmem_pool *p, unsigned int cpu);
-/* Blocks held by all CPUs' caches (statistics: racy). */
-unsigned long xmem_cached_blocks(void);
-/* Whether ptr lies inside one of the pool's regions (lock held). */
-bool xmem_pool_owns(const struct xmem_pool *p, const void *ptr);
 
 #endif /* XEN_COMMON_XMALLOC_TLSF_H */
