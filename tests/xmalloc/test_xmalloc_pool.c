@@ -348,13 +348,13 @@ static void double_free_is_reported(void **state)
 static char *asan_report_of(void (*touch)(unsigned long), unsigned long size)
 {
     static char report[8192];
-    char path[] = "/tmp/xm-poison-XXXXXX";
-    int fd = mkstemp(path), status;
+    FILE *out = tmpfile();
+    int fd, status;
     ssize_t n;
     pid_t pid;
 
-    assert_true(fd >= 0);
-    unlink(path);
+    assert_non_null(out);
+    fd = fileno(out);
     pid = fork();
     assert_true(pid >= 0);
     if ( pid == 0 )
@@ -365,7 +365,7 @@ static char *asan_report_of(void (*touch)(unsigned long), unsigned long size)
     }
     waitpid(pid, &status, 0);
     n = pread(fd, report, sizeof(report) - 1, 0);
-    close(fd);
+    fclose(out);
     report[n > 0 ? n : 0] = '\0';
     return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? NULL : report;
 }
