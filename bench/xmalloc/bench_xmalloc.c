@@ -9,17 +9,20 @@
  *
  * Backends: xmalloc and glibc in this process; jemalloc and mimalloc by
  * re-executing this program with LD_PRELOAD (the libc backend then calls
- * the preloaded malloc).  Warm: one untimed replay first (pool grown and
+ * the preloaded malloc).  Every heap is on huge pages (see
+ * give_libc_heaps_huge_pages()); one more child measures xmalloc and glibc
+ * on default pages.  Warm: one untimed replay first (pool grown and
  * touched; glibc told never to trim), then the median ns/op of 5 replays.
- * Cold: each of the 5 replays in a fresh forked process, first touch
- * inside the timing.  T2 latency: one more warm replay timing every op.
+ * Cold: each of the 5 replays in a fresh process forked from a child of
+ * its own, first touch inside the timing.  T2 latency: one more warm
+ * replay timing every op.
  *
  * Environment: BENCH_XMALLOC_QUICK=1 divides the op counts by 10 (smoke
  * runs); BENCH_XMALLOC_WARM_ONLY=1 measures only xmalloc and glibc warm
  * (while tuning), BENCH_XMALLOC_ONLY=xmalloc|glibc only that backend
- * warm (under a profiler), BENCH_XMALLOC_CASE=N only case N (0 = T1 .. 4 = T2 live
- * 100000); BENCH_XMALLOC_CHILD is internal (the preloaded
- * re-execution).
+ * warm (under a profiler), BENCH_XMALLOC_CASE=N only case N (0 = T1 ..
+ * 4 = T2 live 100000).  BENCH_XMALLOC_CHILD and BENCH_XMALLOC_HUGE are
+ * internal (the re-executions).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -241,8 +244,8 @@ static bool measure_warm(const struct bench_backend *const *be,
 }
 
 /*
- * Cold runs fork from this process, so they come before any warm run has
- * grown a heap here.
+ * Cold runs fork from the calling process, which must not have grown a
+ * heap yet: the "cold" child (run_cold()).
  */
 static bool measure_cold_all(const struct bench_backend *be,
                              struct result *res)
@@ -282,7 +285,8 @@ static bool measure_warm_all(const struct bench_backend *const *be,
     return true;
 }
 
-static bool measure_parent(bool warm_only)
+/* Warm runs of xmalloc and glibc in this process (it never forked). */
+static bool measure_parent(void)
 {
     const struct bench_backend *const be[] = {
         &backend_xmalloc, &backend_libc,
@@ -297,9 +301,6 @@ static bool measure_parent(bool warm_only)
 
         return measure_warm_all(&be[k], &res[k], 1);
     }
-    if ( !warm_only && (!measure_cold_all(be[0], res[0]) ||
-                        !measure_cold_all(be[1], res[1])) )
-        return false;
     return measure_warm_all(be, res, 2);
 }
 
@@ -333,6 +334,16 @@ static int child_main(const char *name)
     const struct bench_backend *const bes[] = { &be, &backend_glibc_direct };
     struct result *const rows[] = { res[0], res[1] };
 
+    if ( !strcmp(name, "cold") )
+    {
+        /* xmalloc (R) and glibc (G), each run in a fresh fork. */
+        if ( !measure_cold_all(&backend_xmalloc, res[0]) ||
+             !measure_cold_all(&backend_libc, res[1]) )
+            return 1;
+        print_results('R', res[0]);
+        print_results('G', res[1]);
+        return 0;
+    }
     if ( !strcmp(name, "default-pages") )
     {
         const struct bench_backend *const two[] = {
@@ -459,6 +470,18 @@ static bool run_preloaded(unsigned int b)
  * setting the issue's reference figures were taken in.
  */
 static struct result default_pages[2][NR_CASES];
+
+/*
+ * The cold runs fork a fresh process each; they are made from a child of
+ * their own, so that this process, which measures warm, never forks (a
+ * fork write-protects every page of the parent, huge ones included).
+ */
+static bool run_cold(void)
+{
+    const char *const env[] = { "BENCH_XMALLOC_CHILD", "cold", NULL };
+
+    return run_child("cold", env, results[B_XMALLOC], results[B_GLIBC]);
+}
 
 static bool run_default_pages(void)
 {
@@ -705,14 +728,14 @@ int main(int argc, char **argv)
     fflush(stdout);
     if ( getenv("BENCH_XMALLOC_WARM_ONLY") || getenv("BENCH_XMALLOC_ONLY") )
     {
-        if ( !measure_parent(true) )
+        if ( !measure_parent() )
             return 1;
         speed_table(NULL, true);
         latency_table(NULL);
         latency_kind_table(NULL);
         return 0;
     }
-    if ( !measure_parent(false) )
+    if ( !run_cold() || !measure_parent() )
         return 1;
     for ( b = B_JEMALLOC; b < NR_BACKENDS; b++ )
         if ( !run_preloaded(b) )
