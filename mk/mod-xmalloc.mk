@@ -9,6 +9,25 @@ test_xmalloc_pool_SRCS := tests/xmalloc/test_xmalloc_pool.c
 test_xmalloc_stress_SRCS := tests/xmalloc/test_xmalloc_stress.c
 test_xmalloc_cpu_SRCS := tests/xmalloc/test_xmalloc_cpu.c
 
+# ThreadSanitizer: the lock-free per-CPU caches and the pools under several
+# threads (a `make test` step; its own totals go into the closing line).
+# ASLR off where the host allows it: some kernels place mappings where
+# TSan's shadow cannot follow.
+TSAN_TESTS += test_xmalloc_pool test_xmalloc_cpu
+TEST_STEPS += test-tsan
+test-tsan: $(addprefix $(BUILD)/tsan/bin/,$(TSAN_TESTS))
+	@mkdir -p $(BUILD)/tsan
+	@norand="setarch $$(uname -m) -R"; $$norand true 2>/dev/null || norand=; \
+	QEMU="$$norand" TSAN_OPTIONS="halt_on_error=1" \
+	    scripts/run-tests.sh $(BUILD)/tsan/summary $(TSAN_BINS) -- \
+	    >$(BUILD)/tsan/run.log 2>&1; \
+	rc=$$?; \
+	grep -v '^tests: ' $(BUILD)/tsan/run.log; \
+	if [ -n "$$TEST_SUMMARY" ]; then \
+	    awk '{ print "passed", $$2; print "failed", $$4 }' \
+	        $(BUILD)/tsan/summary >>"$$TEST_SUMMARY"; fi; \
+	exit $$rc
+
 # Benchmarks build in the rel flavour; `make bench` runs them.
 BENCHES += bench_xmalloc
 bench_xmalloc_SRCS := bench/xmalloc/bench_xmalloc.c bench/xmalloc/trace.c \

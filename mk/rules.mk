@@ -1,11 +1,12 @@
 # Generic rules: object files per flavour, programs, and the phony targets.
 
 CORE_SRCS := $(XEN_SRCS) $(HOSTED_SRCS) $(HW_SRCS) $(GEN_SRCS)
-FLAVOURS  := asan rel aarch64
+FLAVOURS  := asan rel aarch64 tsan
 
 CC_asan    := $(CC)
 CC_rel     := $(CC)
 CC_aarch64 := $(CROSS_CC)
+CC_tsan    := $(CC)
 
 objs = $(patsubst %.c,$(BUILD)/$(1)/obj/%.o,$(2))
 
@@ -26,12 +27,14 @@ $(foreach p,$(TESTS),$(eval $(call program_rules,asan,$(p))))
 $(foreach p,$(TESTS),$(eval $(call program_rules,aarch64,$(p))))
 $(foreach p,$(TOOLS) $(BENCHES),$(eval $(call program_rules,rel,$(p))))
 $(foreach p,$(TOOLS) $(TEST_PROGS),$(eval $(call program_rules,asan,$(p))))
+$(foreach p,$(TSAN_TESTS),$(eval $(call program_rules,tsan,$(p))))
 
 TEST_BINS    := $(addprefix $(BUILD)/asan/bin/,$(TESTS))
 TOOL_BINS    := $(addprefix $(BUILD)/rel/bin/,$(TOOLS))
 TOOL_BINS_ASAN := $(addprefix $(BUILD)/asan/bin/,$(TOOLS))
 BENCH_BINS   := $(addprefix $(BUILD)/rel/bin/,$(BENCHES))
 AA64_BINS    := $(addprefix $(BUILD)/aarch64/bin/,$(TESTS))
+TSAN_BINS    := $(addprefix $(BUILD)/tsan/bin/,$(TSAN_TESTS))
 
 # Cross build: every file under xen/, compiled for aarch64, freestanding.
 CROSS_OBJS := $(patsubst %.c,$(BUILD)/cross/obj/%.o,$(XEN_SRCS))

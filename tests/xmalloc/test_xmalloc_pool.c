@@ -39,14 +39,14 @@ static void *pages_get(unsigned long bytes)
 
     assert_int_equal(bytes, GROW_BYTES);
     p = alloc_xenheap_pages(GROW_ORDER, 0);
-    if ( p )
-        regions_got++;
+    if ( p )   /* several threads grow the shared pool */
+        __atomic_fetch_add(&regions_got, 1, __ATOMIC_RELAXED);
     return p;
 }
 
 static void pages_put(void *p)
 {
-    regions_put++;
+    __atomic_fetch_add(&regions_put, 1, __ATOMIC_RELAXED);
     free_xenheap_pages(p, GROW_ORDER);
 }
 

@@ -138,14 +138,27 @@ static always_inline void block_unpoison_payload(const struct xmem_block *b,
     heap_unpoison(block_payload(b), size - BLOCK_HDR);
 }
 
+/*
+ * The successor may be a used block whose owner reads its header without
+ * the lock (the cache fast path): single stores, though the lock orders
+ * all writers.
+ */
+static always_inline void block_tell_next(struct xmem_block *next,
+                                          struct xmem_block *prev_free)
+{
+    unsigned long w = next->word;
+
+    w = prev_free ? w | BW_PREV_FREE : w & ~BW_PREV_FREE;
+    if ( prev_free )
+        __atomic_store_n(&next->prev_phys, prev_free, __ATOMIC_RELAXED);
+    __atomic_store_n(&next->word, w, __ATOMIC_RELAXED);
+}
+
 /* Flag b free and tell its physical successor. */
 static always_inline void block_mark_free(struct xmem_block *b)
 {
-    struct xmem_block *next = block_next(b);
-
     b->word = (b->word & ~BW_ALIGN_MASK) | BW_FREE;
-    next->prev_phys = b;
-    next->word |= BW_PREV_FREE;
+    block_tell_next(block_next(b), b);
     block_poison_payload(b, block_size(b));
 }
 
@@ -153,7 +166,7 @@ static always_inline void block_mark_free(struct xmem_block *b)
 static always_inline void block_mark_used(struct xmem_block *b)
 {
     b->word &= ~BW_FREE;
-    block_next(b)->word &= ~BW_PREV_FREE;
+    block_tell_next(block_next(b), NULL);
     block_unpoison_payload(b, block_size(b));
 }
 
