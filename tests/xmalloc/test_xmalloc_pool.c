@@ -15,7 +15,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include <asm/heap_poison.h>
+#include <xen/heap_poison.h>
 #include <xen/alloc_fail.h>
 #include <xen/errno.h>
 #include <xen/lib.h>
@@ -393,7 +393,7 @@ static void free_heap_memory_is_out_of_bounds_for_asan(void **state)
     char *report;
 
     (void)state;
-#ifndef HEAP_POISON_ASAN
+#ifndef ARCH_HEAP_POISON
     print_message("not an AddressSanitizer build: skipped\n");
     skip();
 #endif

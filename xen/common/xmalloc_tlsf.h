@@ -8,7 +8,7 @@
  * interface: users include <xen/xmalloc.h>.  docs/xmalloc.md describes the
  * layout.
  */
-#include <asm/heap_poison.h>
+#include <xen/heap_poison.h>
 #include <xen/bitops.h>
 #include <xen/lib.h>
 #include <xen/list.h>
