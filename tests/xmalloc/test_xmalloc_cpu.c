@@ -1,6 +1,7 @@
 /*
- * xmalloc: the per-CPU caches of small freed blocks, and the hosted CPU
- * numbers they hang on (one per thread, given back at thread exit).
+ * xmalloc: the per-CPU caches of small freed blocks, the per-CPU deferred
+ * frees of larger ones, and the hosted CPU numbers they hang on (one per
+ * thread, given back at thread exit).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -19,6 +20,9 @@
 /* A payload of 100 bytes makes a 128-byte block, well inside the caches. */
 #define SMALL       100
 #define SMALL_BLOCK 128
+/* 2000 bytes make a 2016-byte block, above the caches: its free waits. */
+#define LARGE       2000
+#define LARGE_BLOCK 2016
 
 static void skip_without_threads(void)
 {
@@ -102,6 +106,121 @@ static void a_realloc_of_a_cached_block_is_refused(void **state)
     assert_int_equal(xmem_pool_check(NULL), 0);
 }
 
+/* ---- Deferred frees -------------------------------------------------- */
+
+/* Merge what this CPU deferred, so a test starts from an empty list. */
+static void drain_this_cpu(void)
+{
+    xmalloc_cpu_dead(smp_processor_id());
+}
+
+static void a_large_free_waits_for_the_next_locked_operation(void **state)
+{
+    unsigned long cached0, used0;
+    void *p, *q;
+
+    (void)state;
+    p = xmalloc_bytes(LARGE);
+    assert_non_null(p);
+    drain_this_cpu();
+    cached0 = xmalloc_cached_bytes();
+    used0 = xmalloc_used_bytes();
+    xfree(p);
+    /* Free to its users at once, merged later. */
+    assert_int_equal(xmalloc_cached_bytes(), cached0 + LARGE_BLOCK);
+    assert_int_equal(xmalloc_used_bytes(), used0 - LARGE_BLOCK);
+    assert_int_equal(xmem_pool_check(NULL), 0);
+    /* An allocation the caches cannot serve takes the lock and merges it. */
+    q = xmalloc_bytes(LARGE);
+    assert_non_null(q);
+    assert_int_equal(xmalloc_cached_bytes(), cached0);
+    assert_int_equal(xmalloc_used_bytes(), used0);
+    assert_int_equal(xmem_pool_check(NULL), 0);
+    xfree(q);
+}
+
+static void at_most_defer_max_frees_wait(void **state)
+{
+    void *p[DEFER_MAX + 1];
+    unsigned long cached0;
+    unsigned int i;
+
+    (void)state;
+    for ( i = 0; i < ARRAY_SIZE(p); i++ )
+        assert_non_null(p[i] = xmalloc_bytes(LARGE));
+    drain_this_cpu();
+    cached0 = xmalloc_cached_bytes();
+    for ( i = 0; i < DEFER_MAX; i++ )
+    {
+        xfree(p[i]);
+        assert_int_equal(xmalloc_cached_bytes(),
+                         cached0 + (i + 1) * LARGE_BLOCK);
+    }
+    assert_int_equal(xmem_pool_check(NULL), 0);
+    /* The list is full: this free takes the lock and merges all of them. */
+    xfree(p[DEFER_MAX]);
+    assert_int_equal(xmalloc_cached_bytes(), cached0);
+    assert_int_equal(xmem_pool_check(NULL), 0);
+}
+
+static void a_double_free_of_a_deferred_block_changes_nothing(void **state)
+{
+    unsigned long used0;
+    void *a, *x, *y;
+
+    (void)state;
+    a = xmalloc_bytes(LARGE);
+    assert_non_null(a);
+    drain_this_cpu();
+    used0 = xmalloc_used_bytes();
+    xfree(a);
+    console_capture_start();
+    xfree(a);
+    assert_true(console_capture_contains("double free"));
+    console_capture_stop();
+    assert_int_equal(xmalloc_used_bytes(), used0 - LARGE_BLOCK);
+    assert_int_equal(xmem_pool_check(NULL), 0);
+    x = xmalloc_bytes(LARGE);
+    y = xmalloc_bytes(LARGE);
+    assert_ptr_not_equal(x, y);
+    assert_int_equal(xmem_pool_check(NULL), 0);
+    xfree(x);
+    xfree(y);
+}
+
+static void a_realloc_of_a_deferred_block_is_refused(void **state)
+{
+    void *a;
+
+    (void)state;
+    a = xmalloc_bytes(LARGE);
+    assert_non_null(a);
+    xfree(a);
+    console_capture_start();
+    assert_null(_xrealloc(a, 2 * LARGE, MEM_ALIGN));
+    assert_true(console_capture_contains("double free"));
+    console_capture_stop();
+    assert_int_equal(xmem_pool_check(NULL), 0);
+}
+
+static void an_aligned_block_is_deferred_whatever_its_size(void **state)
+{
+    unsigned long cached0;
+    void *a;
+
+    (void)state;
+    a = _xmalloc(SMALL, 64);
+    assert_non_null(a);
+    drain_this_cpu();
+    cached0 = xmalloc_cached_bytes();
+    xfree(a);
+    /* Not on a size-class list (they serve 16-byte alignment only). */
+    assert_true(xmalloc_cached_bytes() > cached0);
+    assert_int_equal(xmem_pool_check(NULL), 0);
+    drain_this_cpu();
+    assert_int_equal(xmalloc_cached_bytes(), cached0);
+}
+
 /* ---- Threads: CPUs come and go --------------------------------------- */
 
 struct cpu_run {
@@ -164,6 +283,30 @@ static void a_cpu_going_down_gives_its_cache_back(void **state)
     assert_int_equal(xmem_pool_check(NULL), 0);
 }
 
+static void *free_it(void *arg)
+{
+    xfree(arg);
+    return NULL;
+}
+
+static void a_cpu_going_down_merges_its_deferred_frees(void **state)
+{
+    unsigned long cached0, used0;
+    void *p = xmalloc_bytes(LARGE);
+    pthread_t t;
+
+    (void)state;
+    assert_non_null(p);
+    skip_without_threads();
+    cached0 = xmalloc_cached_bytes();
+    used0 = xmalloc_used_bytes();
+    assert_int_equal(pthread_create(&t, NULL, free_it, p), 0);
+    pthread_join(t, NULL);
+    assert_int_equal(xmalloc_cached_bytes(), cached0);
+    assert_int_equal(xmalloc_used_bytes(), used0 - LARGE_BLOCK);
+    assert_int_equal(xmem_pool_check(NULL), 0);
+}
+
 static void *report_cpu(void *arg)
 {
     unsigned int *cpu = arg;
@@ -215,6 +358,12 @@ int main(void)
         XM_TEST(a_realloc_of_a_cached_block_is_refused),
         XM_TEST(a_block_freed_on_another_cpu_serves_that_cpu),
         XM_TEST(a_cpu_going_down_gives_its_cache_back),
+        XM_TEST(a_large_free_waits_for_the_next_locked_operation),
+        XM_TEST(at_most_defer_max_frees_wait),
+        XM_TEST(a_double_free_of_a_deferred_block_changes_nothing),
+        XM_TEST(a_realloc_of_a_deferred_block_is_refused),
+        XM_TEST(an_aligned_block_is_deferred_whatever_its_size),
+        XM_TEST(a_cpu_going_down_merges_its_deferred_frees),
         XM_TEST(threads_hold_distinct_cpu_numbers_and_give_them_back),
     };
 

@@ -131,8 +131,9 @@ static int check_lists(struct check_state *s)
 }
 
 /*
- * Every cached block is a used block of the pool, in the cache list of its
- * size, marked, and counted.  The caches are read without their owners'
+ * Every cached or deferred block is a used block of the pool, in the cache
+ * list of its size (cached) or on its CPU's deferred list, marked, and
+ * counted.  The caches are read without their owners'
  * cooperation: check a global heap no other CPU is using.
  */
 static int check_caches(struct check_state *s)
@@ -145,12 +146,11 @@ static int check_caches(struct check_state *s)
     {
         const struct xmem_cpu_cache *c = &xmem_cpu_caches[cpu];
         unsigned long blocks = 0, bytes = 0;
+        const struct xmem_block *b;
 
         for ( k = 0; k < QUICK_CLASSES; k++ )
         {
-            const struct xmem_block *b = c->list[k];
-
-            for ( n = 0; b; b = b->next_free, n++ )
+            for ( b = c->list[k], n = 0; b; b = b->next_free, n++ )
             {
                 if ( ++cached > s->used_blocks ||
                      (unsigned long)b & (MEM_ALIGN - 1) ||
@@ -169,6 +169,23 @@ static int check_caches(struct check_state *s)
                 return check_fail(p, "CPU cache list length disagrees with "
                                   "its count", &c->list[k]);
         }
+        for ( b = c->deferred, n = 0; b; b = b->next_free, n++ )
+        {
+            if ( ++cached > s->used_blocks || n >= DEFER_MAX ||
+                 (unsigned long)b & (MEM_ALIGN - 1) ||
+                 !xmem_pool_owns(p, b) )
+                return check_fail(p, "deferred free list points at "
+                                  "something not in the pool", b);
+            if ( !block_has_tag(b) || block_is_free(b) ||
+                 !block_is_cached(b) )
+                return check_fail(p, "unmarked block on a deferred free "
+                                  "list", b);
+            blocks++;
+            bytes += block_size(b);
+        }
+        if ( n != c->nr_deferred )
+            return check_fail(p, "deferred free list length disagrees with "
+                              "its count", &c->deferred);
         if ( blocks != c->blocks || bytes != c->bytes )
             return check_fail(p, "CPU cache totals disagree with its "
                               "lists", c);

@@ -58,11 +58,14 @@ struct xmem_cpu_cache xmem_cpu_caches[NR_CPUS];
 
 void xmalloc_cpu_dead(unsigned int cpu)
 {
+    LIST_HEAD(gone);
+
     if ( cpu >= NR_CPUS )
         return;
     spin_lock(&xmem_global_pool.lock);
-    xmem_cache_flush(&xmem_global_pool, cpu);
+    xmem_cache_flush(&xmem_global_pool, cpu, &gone);
     spin_unlock(&xmem_global_pool.lock);
+    xmem_regions_put(&xmem_global_pool, &gone);
 }
 
 /* What all CPUs' caches hold; read without their owners (statistics). */

@@ -234,7 +234,79 @@ static struct xmem_block *pool_grow(struct xmem_pool *p, unsigned long need)
 
 /* ---- Per-CPU caches -------------------------------------------------- */
 
-void xmem_cache_flush(struct xmem_pool *p, unsigned int cpu)
+/*
+ * Release used block b (which no cache holds any more) into the pool, and
+ * when that empties its region, unlink the region onto 'gone' if the pool
+ * need not retain it (gone == NULL: keep it).
+ */
+static void block_release_used(struct xmem_pool *p, struct xmem_block *b,
+                               struct list_head *gone)
+{
+    struct xmem_region *r;
+
+    p->used_bytes -= block_size(b);
+    p->live_blocks--;
+    b = block_release(p, b);
+    if ( unlikely(region_is_empty(b)) && gone &&
+         (r = region_maybe_detach(p, b)) )
+        list_add(&r->link, gone);
+}
+
+/*
+ * Fetch the lines a deferred block's merge will write: a free neighbour's
+ * free-list neighbours, and the header after it.  The neighbours' headers
+ * themselves were fetched when the block was deferred.
+ */
+static void prefetch_merge(const struct xmem_block *n)
+{
+#ifdef NDEBUG
+    if ( !block_is_free(n) )
+        return;
+    __builtin_prefetch(n->next_free, 1);
+    __builtin_prefetch(n->prev_free, 1);
+    __builtin_prefetch(block_next(n), 1);
+#else
+    (void)n;
+#endif
+}
+
+/* Release c's deferred blocks; returns how many bytes they held. */
+static unsigned long deferred_release(struct xmem_pool *p,
+                                      struct xmem_cpu_cache *c,
+                                      struct list_head *gone)
+{
+    struct xmem_block *b;
+    unsigned long bytes = 0;
+
+    for ( b = c->deferred; b; b = b->next_free )
+    {
+        bytes += block_size(b);
+        prefetch_merge(block_next(b));
+        if ( block_prev_is_free(b) )
+            prefetch_merge(b->prev_phys);
+    }
+    while ( (b = c->deferred) )
+    {
+        c->deferred = b->next_free;
+        b->prev_free = NULL;
+        block_release_used(p, b, gone);
+    }
+    return bytes;
+}
+
+void xmem_deferred_release(struct xmem_pool *p, struct xmem_cpu_cache *c,
+                           struct list_head *gone)
+{
+    unsigned long blocks = c->nr_deferred, bytes;
+
+    bytes = deferred_release(p, c, gone);
+    c->nr_deferred = 0;
+    __atomic_store_n(&c->blocks, c->blocks - blocks, __ATOMIC_RELAXED);
+    __atomic_store_n(&c->bytes, c->bytes - bytes, __ATOMIC_RELAXED);
+}
+
+void xmem_cache_flush(struct xmem_pool *p, unsigned int cpu,
+                      struct list_head *gone)
 {
     struct xmem_cpu_cache *c = &xmem_cpu_caches[cpu];
     unsigned int k;
@@ -246,13 +318,25 @@ void xmem_cache_flush(struct xmem_pool *p, unsigned int cpu)
 
             c->list[k] = b->next_free;
             b->prev_free = NULL;
-            p->used_bytes -= block_size(b);
-            p->live_blocks--;
-            block_release(p, b);
+            block_release_used(p, b, gone);
         }
     memset(c->count, 0, sizeof(c->count));
+    deferred_release(p, c, gone);
+    c->nr_deferred = 0;
     __atomic_store_n(&c->blocks, 0, __ATOMIC_RELAXED);
     __atomic_store_n(&c->bytes, 0, __ATOMIC_RELAXED);
+}
+
+void xmem_regions_put(struct xmem_pool *p, struct list_head *gone)
+{
+    struct xmem_region *r, *n;
+
+    list_for_each_entry_safe(r, n, gone, link)
+    {
+        list_del(&r->link);
+        heap_unpoison(r, r->bytes);
+        p->put_mem(r);
+    }
 }
 
 /*
@@ -273,7 +357,7 @@ static struct xmem_block *pool_take(struct xmem_pool *p, unsigned long need,
     if ( unlikely(!b) && p->quick_on &&
          xmem_cpu_caches[smp_processor_id()].blocks )
     {
-        xmem_cache_flush(p, smp_processor_id());
+        xmem_cache_flush(p, smp_processor_id(), NULL);
         b = list_take_fit(p, search);
     }
     if ( unlikely(!b) )
@@ -311,25 +395,34 @@ void *xmem_pool_alloc_aligned(struct xmem_pool *p, unsigned long size,
 {
     struct xmem_block *b;
 
+    LIST_HEAD(gone);
+
     if ( size >= BLOCK_LIMIT - PAGE_SIZE * 2 )
         return NULL;
     spin_lock(&p->lock);
+    xmem_deferred_drain(p, &gone);
     b = pool_take(p, block_need(size), align);
     spin_unlock(&p->lock);
+    if ( unlikely(!list_empty(&gone)) )
+        xmem_regions_put(p, &gone);
     return b ? block_payload(b) : NULL;
 }
 
 /*
  * The free fast path of the global heap: a small block goes to this CPU's
- * cache without the lock.  Returns false when the block is not for the
- * cache (or anything is odd about it: the locked path checks and reports).
+ * cache, a larger (or aligned) one to its deferred list, without the
+ * lock.  Returns false when the cache or list is full, or anything is odd
+ * about the block (the locked path checks and reports).
  */
 static always_inline bool free_to_cache(struct xmem_pool *p,
                                         struct xmem_block *b)
 {
-    unsigned long size = block_cacheable_size(p, b);
+    unsigned long w = block_used_word(p, b);
 
-    return size && cache_push(b, size);
+    if ( !w )
+        return false;
+    return word_is_cacheable(w) ? cache_push(b, w & BW_SIZE_MASK)
+                                : cache_defer(b, w);
 }
 
 /*
@@ -355,8 +448,8 @@ static always_inline void block_prefetch_neighbours(const struct xmem_block *b)
 void xmem_pool_free_block(struct xmem_pool *p, void *ptr)
 {
     struct xmem_block *b = block_of(ptr);
-    struct xmem_region *gone = NULL;
     const char *why;
+    LIST_HEAD(gone);
 
     if ( p->quick_on && free_to_cache(p, b) )
         return;
@@ -369,17 +462,11 @@ void xmem_pool_free_block(struct xmem_pool *p, void *ptr)
         report_bad_free(p, ptr, why);
         return;
     }
-    p->used_bytes -= block_size(b);
-    p->live_blocks--;
-    b = block_release(p, b);
-    if ( unlikely(region_is_empty(b)) )
-        gone = region_maybe_detach(p, b);
+    xmem_deferred_drain(p, &gone);
+    block_release_used(p, b, &gone);
     spin_unlock(&p->lock);
-    if ( gone )
-    {
-        heap_unpoison(gone, gone->bytes);
-        p->put_mem(gone);
-    }
+    if ( unlikely(!list_empty(&gone)) )
+        xmem_regions_put(p, &gone);
 }
 
 /* Copies under the lock are bounded, to bound the time others wait. */
@@ -434,6 +521,7 @@ void *xmem_pool_realloc_in_place(struct xmem_pool *p, void *ptr,
     unsigned long need = size < BLOCK_LIMIT ? block_need(size) : ~0UL;
     unsigned long bsize, nsize;
     const char *why;
+    LIST_HEAD(gone);
 
     spin_lock(&p->lock);
     why = pool_bad_pointer(p, ptr);
@@ -461,6 +549,8 @@ void *xmem_pool_realloc_in_place(struct xmem_pool *p, void *ptr,
         }
         if ( !roomy )
             goto out;
+        /* Neighbours this CPU freed a moment ago count. */
+        xmem_deferred_drain(p, &gone);
         next = block_next(b);
         nsize = block_size(next);
         if ( block_is_free(next) && bsize + nsize >= need )
@@ -485,6 +575,8 @@ void *xmem_pool_realloc_in_place(struct xmem_pool *p, void *ptr,
     *outcome = REALLOC_DONE;
  out:
     spin_unlock(&p->lock);
+    if ( unlikely(!list_empty(&gone)) )
+        xmem_regions_put(p, &gone);
     return *outcome == REALLOC_DONE ? block_payload(b) : NULL;
 }
 

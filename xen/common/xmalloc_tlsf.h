@@ -210,9 +210,22 @@ BUILD_BUG_ON(REGION_HDR % MEM_ALIGN);
 #define QUICK_DEPTH     32
 #define CACHE_MARK      0x7ac4ed0ff1ce5a5aUL
 
+/*
+ * Deferred frees (global heap only): a larger block freed on a CPU waits,
+ * marked like a cached block, on that CPU's deferred list until the CPU
+ * next takes the pool's lock (any allocation or realloc the caches do not
+ * serve, a free that finds the list full, a flush), which merges them
+ * all.  The free itself reads one header and takes no lock; it starts
+ * fetching the neighbours the merge will touch, so by the time of the
+ * merge they are in the CPU's cache.  At most DEFER_MAX blocks wait.
+ */
+#define DEFER_MAX       8
+
 struct xmem_cpu_cache {
     struct xmem_block *list[QUICK_CLASSES];     /* linked by next_free */
     uint8_t count[QUICK_CLASSES];
+    struct xmem_block *deferred;                /* linked by next_free */
+    unsigned int nr_deferred;
     /* Written by the owner only; others read them (statistics). */
     unsigned long blocks, bytes;
 } __attribute__((aligned(64)));
@@ -392,15 +405,14 @@ static always_inline bool cache_push(struct xmem_block *b, unsigned long size)
 }
 
 /*
- * The size of b when it is a used, uncached block small enough for the
- * caches, else 0 (the locked paths check and report what is odd).  The
- * header is read without the lock: its size, tag, alignment and FREE bit
- * do not change while the block is in use; only PREV_FREE may.  Debug
- * builds first check that b is the pool's (they read no header outside
- * it).
+ * The header word of b when it is a used, uncached block, else 0 (the
+ * locked paths check and report what is odd).  The header is read without
+ * the lock: its size, tag, alignment and FREE bit do not change while the
+ * block is in use; only PREV_FREE (and prev_phys) may.  Debug builds first
+ * check that b is the pool's (they read no header outside it).
  */
-static always_inline unsigned long block_cacheable_size(struct xmem_pool *p,
-                                                        const struct xmem_block *b)
+static always_inline unsigned long block_used_word(struct xmem_pool *p,
+                                                   const struct xmem_block *b)
 {
     unsigned long w, size;
 
@@ -421,10 +433,41 @@ static always_inline unsigned long block_cacheable_size(struct xmem_pool *p,
 #endif
     w = __atomic_load_n(&b->word, __ATOMIC_RELAXED);
     size = w & BW_SIZE_MASK;
-    if ( (w & (BW_TAG_MASK | BW_FREE | BW_ALIGN_MASK)) != BW_TAG ||
-         size < BLOCK_MIN || size >= SMALL_LIMIT || block_is_cached(b) )
+    if ( (w & (BW_TAG_MASK | BW_FREE)) != BW_TAG || size < BLOCK_MIN ||
+         block_is_cached(b) )
         return 0;
-    return size;
+    return w;
+}
+
+/* Whether a used block with header word w may go to a size-class cache. */
+static always_inline bool word_is_cacheable(unsigned long w)
+{
+    return (w & BW_SIZE_MASK) < SMALL_LIMIT && !(w & BW_ALIGN_MASK);
+}
+
+/*
+ * Put used block b (header word w) on this CPU's deferred list; false if
+ * the list is full.  Starts fetching its physical neighbours' headers.
+ */
+static always_inline bool cache_defer(struct xmem_block *b, unsigned long w)
+{
+    struct xmem_cpu_cache *c = &xmem_cpu_caches[smp_processor_id()];
+    unsigned long size = w & BW_SIZE_MASK;
+
+    if ( c->nr_deferred >= DEFER_MAX )
+        return false;
+    __builtin_prefetch((char *)b + size, 1);
+    if ( w & BW_PREV_FREE )
+        __builtin_prefetch(__atomic_load_n(&b->prev_phys, __ATOMIC_RELAXED),
+                           1);
+    b->next_free = c->deferred;
+    b->prev_free = (struct xmem_block *)cache_mark_of(b);
+    block_poison_payload(b, size);
+    c->deferred = b;
+    c->nr_deferred++;
+    __atomic_store_n(&c->blocks, c->blocks + 1, __ATOMIC_RELAXED);
+    __atomic_store_n(&c->bytes, c->bytes + size, __ATOMIC_RELAXED);
+    return true;
 }
 
 /* A cached block of exactly 'size' bytes (< SMALL_LIMIT), or NULL. */
@@ -488,8 +531,30 @@ void *xmem_pool_realloc_in_place(struct xmem_pool *p, void *ptr,
                                  unsigned long *cur, bool *checked,
                                  unsigned long roomy,
                                  enum realloc_outcome *outcome);
-/* Give CPU cpu's cached blocks back to pool p (lock held; cpu's own
- * thread, or cpu is down). */
-void xmem_cache_flush(struct xmem_pool *p, unsigned int cpu);
+/*
+ * Give CPU cpu's cached and deferred blocks back to pool p (lock held;
+ * cpu's own thread, or cpu is down).  Regions left empty and not retained
+ * are unlinked and chained on 'gone', for xmem_regions_put() once the
+ * lock is dropped.
+ */
+void xmem_cache_flush(struct xmem_pool *p, unsigned int cpu,
+                      struct list_head *gone);
+/* Merge this CPU's deferred frees into pool p (lock held); as above. */
+void xmem_deferred_release(struct xmem_pool *p, struct xmem_cpu_cache *c,
+                           struct list_head *gone);
+
+static always_inline void xmem_deferred_drain(struct xmem_pool *p,
+                                              struct list_head *gone)
+{
+    struct xmem_cpu_cache *c;
+
+    if ( !p->quick_on )
+        return;
+    c = &xmem_cpu_caches[smp_processor_id()];
+    if ( unlikely(c->nr_deferred) )
+        xmem_deferred_release(p, c, gone);
+}
+/* Give the regions chained by the two above back (lock not held). */
+void xmem_regions_put(struct xmem_pool *p, struct list_head *gone);
 
 #endif /* XEN_COMMON_XMALLOC_TLSF_H */
