@@ -60,8 +60,11 @@ enum { L_P50, L_P99, L_P999, L_MAX, NR_LAT };
 static const char *const lat_names[NR_LAT] = { "p50", "p99", "p99.9", "max" };
 static const double lat_pct[NR_LAT] = { 50, 99, 99.9, 100 };
 
-#define NR_KINDS    3            /* enum trace_op_kind */
-static const char *const kind_names[NR_KINDS] = { "malloc", "free", "realloc" };
+/* Operation kinds of the latency split: reallocs by direction. */
+enum { K_MALLOC, K_FREE, K_GROW, K_SHRINK, NR_KINDS };
+static const char *const kind_names[NR_KINDS] = {
+    "malloc", "free", "realloc grow", "realloc shrink",
+};
 
 struct result {
     bool have_warm, have_cold, have_lat;
@@ -159,27 +162,58 @@ static bool measure_cold(const struct bench_backend *be, struct result *r,
     return true;
 }
 
+/* Each op's kind for the split (a realloc to the same size "grows"). */
+static uint8_t *kinds_of(const struct trace *t)
+{
+    uint8_t *kind = malloc(t->nr_ops);
+    uint32_t *size = calloc(t->nr_slots, sizeof(*size));
+    size_t j;
+
+    if ( kind && size )
+        for ( j = 0; j < t->nr_ops; j++ )
+        {
+            const struct trace_op *op = &t->ops[j];
+
+            switch ( op->kind )
+            {
+            case OP_MALLOC:
+                kind[j] = K_MALLOC;
+                break;
+            case OP_FREE:
+                kind[j] = K_FREE;
+                break;
+            case OP_REALLOC:
+                kind[j] = op->size >= size[op->slot] ? K_GROW : K_SHRINK;
+                break;
+            }
+            size[op->slot] = op->size;
+        }
+    free(size);
+    return kind;
+}
+
 static void latency_by_kind(struct result *r, const struct trace *t,
                             const uint64_t *lat)
 {
     uint64_t *v = malloc(t->nr_ops * sizeof(*v)), p99;
+    uint8_t *kind = kinds_of(t);
     size_t j, n, slow[NR_KINDS] = { 0 }, nr_slow = 0;
     unsigned int k, l;
 
-    if ( !v )
-        return;
+    if ( !v || !kind )
+        goto out;
     memcpy(v, lat, t->nr_ops * sizeof(*v));
     p99 = bench_percentile_u64(v, t->nr_ops, 99);
     for ( j = 0; j < t->nr_ops; j++ )
         if ( lat[j] > p99 )
         {
-            slow[t->ops[j].kind]++;
+            slow[kind[j]]++;
             nr_slow++;
         }
     for ( k = 0; k < NR_KINDS; k++ )
     {
         for ( n = 0, j = 0; j < t->nr_ops; j++ )
-            if ( t->ops[j].kind == k )
+            if ( kind[j] == k )
                 v[n++] = lat[j];
         r->kind_ops[k] = (double)n;
         r->kind_tail[k] = nr_slow ? 100.0 * slow[k] / nr_slow : 0;
@@ -188,7 +222,9 @@ static void latency_by_kind(struct result *r, const struct trace *t,
                                                                  lat_pct[l])
                                   : 0;
     }
+ out:
     free(v);
+    free(kind);
 }
 
 static bool measure_latency(const struct bench_backend *be, struct result *r,

@@ -203,6 +203,28 @@ static void a_realloc_of_a_deferred_block_is_refused(void **state)
     assert_int_equal(xmem_pool_check(NULL), 0);
 }
 
+static void a_shrink_defers_the_tail_it_cuts_off(void **state)
+{
+    unsigned long cached0, used0;
+    void *p;
+
+    (void)state;
+    p = xmalloc_bytes(4000);            /* a 4016-byte block */
+    assert_non_null(p);
+    drain_this_cpu();
+    cached0 = xmalloc_cached_bytes();
+    used0 = xmalloc_used_bytes();
+    assert_ptr_equal(_xrealloc(p, LARGE, MEM_ALIGN), p);
+    assert_int_equal(xmalloc_cached_bytes(), cached0 + 4016 - LARGE_BLOCK);
+    assert_int_equal(xmalloc_used_bytes(), used0 - (4016 - LARGE_BLOCK));
+    assert_int_equal(xmem_pool_check(NULL), 0);
+    /* Growing back merges the tail first and takes it in place. */
+    assert_ptr_equal(_xrealloc(p, 4000, MEM_ALIGN), p);
+    assert_int_equal(xmalloc_cached_bytes(), cached0);
+    assert_int_equal(xmem_pool_check(NULL), 0);
+    xfree(p);
+}
+
 static void an_aligned_block_is_deferred_whatever_its_size(void **state)
 {
     unsigned long cached0;
@@ -362,6 +384,7 @@ int main(void)
         XM_TEST(at_most_defer_max_frees_wait),
         XM_TEST(a_double_free_of_a_deferred_block_changes_nothing),
         XM_TEST(a_realloc_of_a_deferred_block_is_refused),
+        XM_TEST(a_shrink_defers_the_tail_it_cuts_off),
         XM_TEST(an_aligned_block_is_deferred_whatever_its_size),
         XM_TEST(a_cpu_going_down_merges_its_deferred_frees),
         XM_TEST(threads_hold_distinct_cpu_numbers_and_give_them_back),

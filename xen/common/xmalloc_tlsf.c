@@ -62,23 +62,37 @@ static struct xmem_block *block_release(struct xmem_pool *p,
     return b;
 }
 
+/* Where block_trim() puts the tail it cuts off. */
+enum trim_tail {
+    TAIL_TO_POOL,           /* merged and filed now */
+    TAIL_CACHE_SMALL,       /* a small tail to this CPU's cache */
+    TAIL_PARK,              /* any tail to the cache or the deferred list */
+};
+
 /*
  * Cut a used block down to 'need' bytes; the tail goes back to the pool,
- * or, with 'park' and when it is small, into this CPU's cache, which
- * touches no neighbour (a shrinking realloc of the global heap).
+ * or is parked in this CPU's cache or deferred list like a block freed
+ * there, which touches no neighbour now (reallocs of the global heap).
  */
 static void block_trim(struct xmem_pool *p, struct xmem_block *b,
-                       unsigned long need, bool park)
+                       unsigned long need, enum trim_tail to)
 {
     unsigned long size = block_size(b), tail = size - need;
     struct xmem_block *rest;
+    bool parked;
 
     if ( tail < BLOCK_MIN )
         return;
     block_set_size(b, need);
     rest = block_next(b);
     rest->word = BW_TAG | tail;
-    if ( park && tail < SMALL_LIMIT && cache_push(rest, tail) )
+    if ( to == TAIL_TO_POOL )
+        parked = false;
+    else if ( word_is_cacheable(rest->word) )
+        parked = cache_push(rest, tail);
+    else
+        parked = to == TAIL_PARK && cache_defer(rest, rest->word);
+    if ( parked )
     {
         p->live_blocks++;           /* cached blocks count as used */
         return;
@@ -418,7 +432,7 @@ static struct xmem_block *pool_take(struct xmem_pool *p, unsigned long need,
     block_mark_used(b);
     p->used_bytes += block_size(b);
     p->live_blocks++;
-    block_trim(p, b, need, false);
+    block_trim(p, b, need, TAIL_TO_POOL);
     block_set_align(b, align);
     return b;
 }
@@ -553,6 +567,7 @@ void *xmem_pool_realloc_in_place(struct xmem_pool *p, void *ptr,
     struct xmem_block *b = block_of(ptr), *next;
     unsigned long need = size < BLOCK_LIMIT ? block_need(size) : ~0UL;
     unsigned long bsize, nsize;
+    enum trim_tail to;
     const char *why;
     LIST_HEAD(gone);
 
@@ -572,8 +587,16 @@ void *xmem_pool_realloc_in_place(struct xmem_pool *p, void *ptr,
     *outcome = REALLOC_MOVE;
     if ( (unsigned long)ptr & (*align - 1) )
         goto out;
+    /*
+     * A shrink parks its tail (merged later, neighbours prefetched); the
+     * excess of a growth was free space a moment ago and goes straight
+     * back, except a small piece, which the cache takes.
+     */
+    to = p->quick_on ? TAIL_PARK : TAIL_TO_POOL;
     if ( need > bsize )
     {
+        if ( p->quick_on )
+            to = TAIL_CACHE_SMALL;
         *checked = true;
         if ( alloc_fail_check() )
         {
@@ -603,7 +626,7 @@ void *xmem_pool_realloc_in_place(struct xmem_pool *p, void *ptr,
         if ( need - bsize <= bsize / 4 )
             need = min(block_size(b), max(need, roomy));
     }
-    block_trim(p, b, need, p->quick_on);
+    block_trim(p, b, need, to);
     block_set_align(b, *align);
     *outcome = REALLOC_DONE;
  out:
