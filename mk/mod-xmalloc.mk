@@ -1,6 +1,7 @@
 # The TLSF heap (xmalloc): the allocator, its tests, its benchmark and the
 # shared benchmark report helper (bench/common).
 XEN_SRCS += xen/common/xmalloc_tlsf.c xen/common/xmalloc_heap.c \
+            xen/common/xmalloc_cpu.c \
             xen/common/xmalloc_check.c
 
 TESTS += test_xmalloc test_xmalloc_pool test_xmalloc_stress test_xmalloc_cpu

@@ -15,7 +15,7 @@
 #include "hosted/console.h"
 
 #include "tests/xmalloc/xm_test.h"
-#include "xen/common/xmalloc_tlsf.h"
+#include "xen/common/xmalloc_cpu.h"
 
 /* A payload of 100 bytes makes a 128-byte block, well inside the caches. */
 #define SMALL       100

@@ -12,7 +12,7 @@
 #include <xen/spinlock.h>
 #include <xen/xmalloc.h>
 
-#include "xmalloc_tlsf.h"
+#include "xmalloc_cpu.h"
 
 /* ---- Consistency checker --------------------------------------------- */
 

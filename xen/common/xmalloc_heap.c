@@ -13,7 +13,7 @@
 #include <xen/spinlock.h>
 #include <xen/xmalloc.h>
 
-#include "xmalloc_tlsf.h"
+#include "xmalloc_cpu.h"
 
 /* ---- The global heap ------------------------------------------------- */
 
@@ -53,43 +53,6 @@ struct xmem_pool xmem_global_pool = {
 };
 
 static unsigned long page_block_bytes, page_block_count;
-
-struct xmem_cpu_cache xmem_cpu_caches[NR_CPUS];
-
-void xmalloc_cpu_dead(unsigned int cpu)
-{
-    LIST_HEAD(gone);
-
-    if ( cpu >= NR_CPUS )
-        return;
-    spin_lock(&xmem_global_pool.lock);
-    xmem_cache_flush(&xmem_global_pool, cpu, &gone);
-    spin_unlock(&xmem_global_pool.lock);
-    xmem_regions_put(&xmem_global_pool, &gone);
-}
-
-/* What all CPUs' caches hold; read without their owners (statistics). */
-static void cache_totals(unsigned long *blocks, unsigned long *bytes)
-{
-    unsigned int cpu;
-
-    *blocks = *bytes = 0;
-    for ( cpu = 0; cpu < NR_CPUS; cpu++ )
-    {
-        const struct xmem_cpu_cache *c = &xmem_cpu_caches[cpu];
-
-        *blocks += __atomic_load_n(&c->blocks, __ATOMIC_RELAXED);
-        *bytes += __atomic_load_n(&c->bytes, __ATOMIC_RELAXED);
-    }
-}
-
-unsigned long xmalloc_cached_bytes(void)
-{
-    unsigned long blocks, bytes;
-
-    cache_totals(&blocks, &bytes);
-    return bytes;
-}
 
 static void *page_block_alloc(unsigned long size, unsigned long align)
 {
@@ -342,7 +305,7 @@ unsigned long xmalloc_live_blocks(void)
 {
     unsigned long blocks, bytes;
 
-    cache_totals(&blocks, &bytes);
+    xmem_cache_totals(&blocks, &bytes);
     return ACCESS_ONCE(xmem_global_pool.live_blocks) - blocks +
            __atomic_load_n(&page_block_count, __ATOMIC_RELAXED);
 }

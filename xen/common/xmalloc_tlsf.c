@@ -16,11 +16,13 @@
  *     heap: 1 MiB runs of xenheap pages), each closed by a zero-size
  *     sentinel so merging never walks off its end;
  *   - large requests of the global heap are whole xenheap pages;
- *   - small blocks freed in the global heap are parked on quick lists.
+ *   - blocks freed in the global heap wait in per-CPU caches (small ones,
+ *     reused by size) or deferred lists (merged at the CPU's next locked
+ *     operation): xmalloc_cpu.h and xmalloc_cpu.c.
  *
- * This file: block surgery, regions, quick lists and the pools.  The global
- * heap (_xmalloc and friends) is xmalloc_heap.c, the checker
- * xmalloc_check.c; xmalloc_tlsf.h has what they share.
+ * This file: block surgery, regions and the pools.  The global heap
+ * (_xmalloc and friends) is xmalloc_heap.c, the checker xmalloc_check.c;
+ * xmalloc_tlsf.h has what they share.
  */
 #include <xen/alloc_fail.h>
 #include <xen/bitops.h>
@@ -31,7 +33,7 @@
 #include <xen/spinlock.h>
 #include <xen/xmalloc.h>
 
-#include "xmalloc_tlsf.h"
+#include "xmalloc_cpu.h"
 
 /* ---- Block surgery (pool lock held) ---------------------------------- */
 
@@ -278,15 +280,10 @@ static struct xmem_block *pool_grow(struct xmem_pool *p, unsigned long need)
     return b;
 }
 
-/* ---- Per-CPU caches -------------------------------------------------- */
+/* ---- Releasing used blocks ------------------------------------------ */
 
-/*
- * Release used block b (which no cache holds any more) into the pool, and
- * when that empties its region, unlink the region onto 'gone' if the pool
- * need not retain it (gone == NULL: keep it).
- */
-static void block_release_used(struct xmem_pool *p, struct xmem_block *b,
-                               struct list_head *gone)
+void xmem_block_release_used(struct xmem_pool *p, struct xmem_block *b,
+                             struct list_head *gone)
 {
     struct xmem_region *r;
 
@@ -296,81 +293,6 @@ static void block_release_used(struct xmem_pool *p, struct xmem_block *b,
     if ( unlikely(region_is_empty(b)) && gone &&
          (r = region_maybe_detach(p, b)) )
         list_add(&r->link, gone);
-}
-
-/*
- * Fetch the lines a deferred block's merge will write: a free neighbour's
- * free-list neighbours, and the header after it.  The neighbours' headers
- * themselves were fetched when the block was deferred.
- */
-static void prefetch_merge(const struct xmem_block *n)
-{
-#ifdef NDEBUG
-    if ( !block_is_free(n) )
-        return;
-    __builtin_prefetch(n->next_free, 1);
-    __builtin_prefetch(n->prev_free, 1);
-    __builtin_prefetch(block_next(n), 1);
-#else
-    (void)n;
-#endif
-}
-
-/* Release c's deferred blocks; returns how many bytes they held. */
-static unsigned long deferred_release(struct xmem_pool *p,
-                                      struct xmem_cpu_cache *c,
-                                      struct list_head *gone)
-{
-    struct xmem_block *b;
-    unsigned long bytes = 0;
-
-    for ( b = c->deferred; b; b = b->next_free )
-    {
-        bytes += block_size(b);
-        prefetch_merge(block_next(b));
-        if ( block_prev_is_free(b) )
-            prefetch_merge(b->prev_phys);
-    }
-    while ( (b = c->deferred) )
-    {
-        c->deferred = b->next_free;
-        b->prev_free = NULL;
-        block_release_used(p, b, gone);
-    }
-    return bytes;
-}
-
-void xmem_deferred_release(struct xmem_pool *p, struct xmem_cpu_cache *c,
-                           struct list_head *gone)
-{
-    unsigned long blocks = c->nr_deferred, bytes;
-
-    bytes = deferred_release(p, c, gone);
-    c->nr_deferred = 0;
-    __atomic_store_n(&c->blocks, c->blocks - blocks, __ATOMIC_RELAXED);
-    __atomic_store_n(&c->bytes, c->bytes - bytes, __ATOMIC_RELAXED);
-}
-
-void xmem_cache_flush(struct xmem_pool *p, unsigned int cpu,
-                      struct list_head *gone)
-{
-    struct xmem_cpu_cache *c = &xmem_cpu_caches[cpu];
-    unsigned int k;
-
-    for ( k = 0; k < QUICK_CLASSES; k++ )
-        while ( c->list[k] )
-        {
-            struct xmem_block *b = c->list[k];
-
-            c->list[k] = b->next_free;
-            b->prev_free = NULL;
-            block_release_used(p, b, gone);
-        }
-    memset(c->count, 0, sizeof(c->count));
-    deferred_release(p, c, gone);
-    c->nr_deferred = 0;
-    __atomic_store_n(&c->blocks, 0, __ATOMIC_RELAXED);
-    __atomic_store_n(&c->bytes, 0, __ATOMIC_RELAXED);
 }
 
 void xmem_regions_put(struct xmem_pool *p, struct list_head *gone)
@@ -510,7 +432,7 @@ void xmem_pool_free_block(struct xmem_pool *p, void *ptr)
         return;
     }
     xmem_deferred_drain(p, &gone);
-    block_release_used(p, b, &gone);
+    xmem_block_release_used(p, b, &gone);
     spin_unlock(&p->lock);
     if ( unlikely(!list_empty(&gone)) )
         xmem_regions_put(p, &gone);
