@@ -32,7 +32,8 @@ test-tsan: $(addprefix $(BUILD)/tsan/bin/,$(TSAN_TESTS))
 # Benchmarks build in the rel flavour; `make bench` runs them.
 BENCHES += bench_xmalloc
 bench_xmalloc_SRCS := bench/xmalloc/bench_xmalloc.c bench/xmalloc/trace.c \
-                      bench/xmalloc/backend.c bench/common/bench_report.c
+                      bench/xmalloc/backend.c bench/xmalloc/memory_latency.c \
+                      bench/common/bench_report.c
 
 # Long runs: the stress test with 20,000,000 operations (checker every
 # 1,000) under ASan/UBSan.  XM_SOAK_OPS overrides the count.

@@ -33,6 +33,7 @@
 
 #include "bench/common/bench_report.h"
 #include "bench/xmalloc/backend.h"
+#include "bench/xmalloc/memory_latency.h"
 #include "bench/xmalloc/trace.h"
 #include "hosted/console.h"
 
@@ -598,6 +599,34 @@ static void speed_table(struct bench_report *rep, bool warm)
     bench_table_end();
 }
 
+/*
+ * What one cache miss costs here: T2's latency targets are a few misses
+ * per operation, and virtual machines differ most in exactly this.
+ */
+static void memory_latency_table(struct bench_report *rep)
+{
+    static const unsigned int mib[] = { 1, 8, 160 };
+    const char *const hdr[] = { "working set", "ns per dependent load" };
+    char name[48];
+    unsigned int i;
+
+    bench_table_begin("This machine's memory latency (a pointer chase over "
+                      "huge pages; 160 MiB is T2's working set at live "
+                      "20000)", ARRAY_LEN(hdr), hdr);
+    for ( i = 0; i < ARRAY_LEN(mib); i++ )
+    {
+        double ns = memory_latency_ns((size_t)mib[i] << 20);
+
+        snprintf(name, sizeof(name), "dependent load, %u MiB", mib[i]);
+        bench_table_cell("%u MiB", mib[i]);
+        bench_table_cell("%.1f", ns);
+        bench_table_end_row();
+        if ( ns > 0 )
+            bench_report_add(rep, "machine", "-", name, ns, "ns");
+    }
+    bench_table_end();
+}
+
 static void latency_table(struct bench_report *rep)
 {
     static const unsigned int cases[] = { C_T2_1K, C_T2, C_T2_100K };
@@ -788,6 +817,7 @@ int main(int argc, char **argv)
            "the glibc column;\njemalloc's and mimalloc's to glibc "
            "(libc.so.6's own malloc) run beside them in their\npreloaded process.\n");
     default_pages_table(rep);
+    memory_latency_table(rep);
     latency_table(rep);
     latency_kind_table(rep);
     return bench_report_close(rep) ? 1 : 0;
