@@ -72,40 +72,6 @@ static void a_full_cache_sends_frees_back_to_the_pool(void **state)
     assert_int_equal(xmem_pool_check(NULL), 0);
 }
 
-static void a_double_free_of_a_cached_block_changes_nothing(void **state)
-{
-    void *a, *x, *y;
-
-    (void)state;
-    a = xmalloc_bytes(SMALL);
-    xfree(a);
-    console_capture_start();
-    xfree(a);
-    assert_true(console_capture_contains("double free"));
-    console_capture_stop();
-    /* The block is handed out once, not twice. */
-    x = xmalloc_bytes(SMALL);
-    y = xmalloc_bytes(SMALL);
-    assert_ptr_not_equal(x, y);
-    assert_int_equal(xmem_pool_check(NULL), 0);
-    xfree(x);
-    xfree(y);
-}
-
-static void a_realloc_of_a_cached_block_is_refused(void **state)
-{
-    void *a;
-
-    (void)state;
-    a = xmalloc_bytes(SMALL);
-    xfree(a);
-    console_capture_start();
-    assert_null(_xrealloc(a, 2 * SMALL, MEM_ALIGN));
-    assert_true(console_capture_contains("double free"));
-    console_capture_stop();
-    assert_int_equal(xmem_pool_check(NULL), 0);
-}
-
 /* ---- Deferred frees -------------------------------------------------- */
 
 /* Merge what this CPU deferred, so a test starts from an empty list. */
@@ -163,13 +129,18 @@ static void at_most_defer_max_frees_wait(void **state)
     assert_int_equal(xmem_pool_check(NULL), 0);
 }
 
-static void a_double_free_of_a_deferred_block_changes_nothing(void **state)
+/*
+ * A second xfree, or an _xrealloc, of a block waiting in this CPU's cache
+ * or deferred list (payload 'size', block 'block' bytes) is refused and
+ * changes nothing: the block is handed out once, not twice.
+ */
+static void double_free_changes_nothing(unsigned long size,
+                                        unsigned long block)
 {
     unsigned long used0;
     void *a, *x, *y;
 
-    (void)state;
-    a = xmalloc_bytes(LARGE);
+    a = xmalloc_bytes(size);
     assert_non_null(a);
     drain_this_cpu();
     used0 = xmalloc_used_bytes();
@@ -178,29 +149,51 @@ static void a_double_free_of_a_deferred_block_changes_nothing(void **state)
     xfree(a);
     assert_true(console_capture_contains("double free"));
     console_capture_stop();
-    assert_int_equal(xmalloc_used_bytes(), used0 - LARGE_BLOCK);
+    assert_int_equal(xmalloc_used_bytes(), used0 - block);
     assert_int_equal(xmem_pool_check(NULL), 0);
-    x = xmalloc_bytes(LARGE);
-    y = xmalloc_bytes(LARGE);
+    x = xmalloc_bytes(size);
+    y = xmalloc_bytes(size);
     assert_ptr_not_equal(x, y);
     assert_int_equal(xmem_pool_check(NULL), 0);
     xfree(x);
     xfree(y);
 }
 
-static void a_realloc_of_a_deferred_block_is_refused(void **state)
+static void realloc_of_a_freed_block_is_refused(unsigned long size)
 {
-    void *a;
+    void *a = xmalloc_bytes(size);
 
-    (void)state;
-    a = xmalloc_bytes(LARGE);
     assert_non_null(a);
     xfree(a);
     console_capture_start();
-    assert_null(_xrealloc(a, 2 * LARGE, MEM_ALIGN));
+    assert_null(_xrealloc(a, 2 * size, MEM_ALIGN));
     assert_true(console_capture_contains("double free"));
     console_capture_stop();
     assert_int_equal(xmem_pool_check(NULL), 0);
+}
+
+static void a_double_free_of_a_cached_block_changes_nothing(void **state)
+{
+    (void)state;
+    double_free_changes_nothing(SMALL, SMALL_BLOCK);
+}
+
+static void a_realloc_of_a_cached_block_is_refused(void **state)
+{
+    (void)state;
+    realloc_of_a_freed_block_is_refused(SMALL);
+}
+
+static void a_double_free_of_a_deferred_block_changes_nothing(void **state)
+{
+    (void)state;
+    double_free_changes_nothing(LARGE, LARGE_BLOCK);
+}
+
+static void a_realloc_of_a_deferred_block_is_refused(void **state)
+{
+    (void)state;
+    realloc_of_a_freed_block_is_refused(LARGE);
 }
 
 static void a_shrink_defers_the_tail_it_cuts_off(void **state)
