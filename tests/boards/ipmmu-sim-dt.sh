@@ -9,43 +9,10 @@ set -uo pipefail
 
 sim=$1
 build=$2
-work=$build/test-logs/ipmmu-sim-dt
-rm -rf "$work"
-mkdir -p "$work"
-passed=0
-failed=0
-
-pass() { passed=$((passed + 1)); }
-fail()
-{
-    failed=$((failed + 1))
-    echo "FAIL ipmmu-sim-dt: $*"
-}
-
-# run NAME ARGS...: stdout, stderr and status into $work/NAME.{out,err,rc}
-run()
-{
-    local name=$1; shift
-    "$sim" "$@" >"$work/$name.out" 2>"$work/$name.err"
-    echo $? >"$work/$name.rc"
-}
-
-expect_rc()
-{
-    local name=$1 want=$2 got
-    got=$(cat "$work/$name.rc")
-    if [[ $got == "$want" ]]; then pass; else
-        fail "$name: exit status $got, expected $want ($(head -c 300 "$work/$name.err"))"
-    fi
-}
-
-expect_out()
-{
-    local name=$1 pattern=$2
-    if grep -qE -- "$pattern" "$work/$name.out"; then pass; else
-        fail "$name: stdout lacks /$pattern/"
-    fi
-}
+here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=../lib/scenario.sh
+. "$here/../lib/scenario.sh"
+scenario_begin ipmmu-sim-dt "$build/test-logs/ipmmu-sim-dt" "$sim"
 
 # Bad input: status 2, one line on stderr that matches 'pattern', no stdout.
 expect_rejected()
@@ -233,9 +200,4 @@ for seed in $(seq 1 40); do
 done
 [[ $crashes -eq 0 ]] && pass || fail "fuzz: $crashes of 40 corrupted blobs crashed or misreported"
 
-if [[ -n ${TEST_SUMMARY:-} ]]; then
-    echo "passed $passed" >>"$TEST_SUMMARY"
-    echo "failed $failed" >>"$TEST_SUMMARY"
-fi
-echo "ipmmu-sim-dt: $passed passed, $failed failed (logs: $work)"
-[[ $failed -eq 0 ]]
+scenario_end

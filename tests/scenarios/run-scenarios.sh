@@ -10,65 +10,10 @@
 set -uo pipefail
 
 sim=$1
-work=$2
 here=$(cd "$(dirname "$0")" && pwd)
-rm -rf "$work"
-mkdir -p "$work"
-passed=0
-failed=0
-
-pass() { passed=$((passed + 1)); }
-fail()
-{
-    failed=$((failed + 1))
-    echo "FAIL ipmmu-sim run: $*"
-}
-
-# run NAME ARGS...: stdout, stderr and status into $work/NAME.{out,err,rc}
-run()
-{
-    local name=$1; shift
-    "$sim" run "$@" >"$work/$name.out" 2>"$work/$name.err"
-    echo $? >"$work/$name.rc"
-}
-
-expect_rc()
-{
-    local name=$1 want=$2 got
-    got=$(cat "$work/$name.rc")
-    if [[ $got == "$want" ]]; then pass; else
-        fail "$name: exit status $got, expected $want" \
-             "($(head -c 400 "$work/$name.err"))"
-    fi
-}
-
-expect_out()
-{
-    local name=$1 pattern=$2
-    if grep -qE -- "$pattern" "$work/$name.out"; then pass; else
-        fail "$name: stdout lacks /$pattern/"
-    fi
-}
-
-expect_err()
-{
-    local name=$1 pattern=$2
-    if grep -qE -- "$pattern" "$work/$name.err"; then pass; else
-        fail "$name: stderr lacks /$pattern/ ($(head -c 400 "$work/$name.err"))"
-    fi
-}
-
-# No sanitizer report, whatever the status.
-expect_clean()
-{
-    local name=$1
-    if grep -qE "AddressSanitizer|runtime error|LeakSanitizer" \
-            "$work/$name.err"; then
-        fail "$name: sanitizer report"
-    else
-        pass
-    fi
-}
+# shellcheck source=../lib/scenario.sh
+. "$here/../lib/scenario.sh"
+scenario_begin "ipmmu-sim run scenarios" "$2" "$sim" run
 
 # A passing run: status 0, every check ok, the steps that matter seen.
 expect_pass()
@@ -201,9 +146,4 @@ if [[ -d $real ]]; then
     fi
 fi
 
-echo "ipmmu-sim run scenarios: $passed passed, $failed failed"
-if [[ -n ${TEST_SUMMARY:-} ]]; then
-    echo "passed $passed" >>"$TEST_SUMMARY"
-    echo "failed $failed" >>"$TEST_SUMMARY"
-fi
-[[ $failed -eq 0 ]]
+scenario_end
