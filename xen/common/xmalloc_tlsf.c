@@ -363,7 +363,6 @@ void *xmem_pool_alloc_aligned(struct xmem_pool *p, unsigned long size,
                                unsigned long align)
 {
     struct xmem_block *b;
-
     LIST_HEAD(gone);
 
     if ( size >= BLOCK_LIMIT - PAGE_SIZE * 2 )
