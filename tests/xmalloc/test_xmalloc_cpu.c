@@ -33,6 +33,13 @@ static void skip_without_threads(void)
     }
 }
 
+/* Give back what this CPU's cache and deferred list hold, so a test
+ * starts from empty ones. */
+static void drain_this_cpu(void)
+{
+    xmalloc_cpu_dead(smp_processor_id());
+}
+
 static void a_freed_small_block_serves_the_next_request_of_its_size(void **state)
 {
     unsigned long used0 = xmalloc_used_bytes(), cached0;
@@ -62,8 +69,7 @@ static void a_full_cache_sends_frees_back_to_the_pool(void **state)
     (void)state;
     for ( i = 0; i < ARRAY_SIZE(p); i++ )
         assert_non_null(p[i] = xmalloc_bytes(SMALL));
-    /* Empty this CPU's cache of the size first. */
-    xmalloc_cpu_dead(smp_processor_id());
+    drain_this_cpu();
     cached0 = xmalloc_cached_bytes();
     for ( i = 0; i < ARRAY_SIZE(p); i++ )
         xfree(p[i]);
@@ -73,12 +79,6 @@ static void a_full_cache_sends_frees_back_to_the_pool(void **state)
 }
 
 /* ---- Deferred frees -------------------------------------------------- */
-
-/* Merge what this CPU deferred, so a test starts from an empty list. */
-static void drain_this_cpu(void)
-{
-    xmalloc_cpu_dead(smp_processor_id());
-}
 
 static void a_large_free_waits_for_the_next_locked_operation(void **state)
 {
