@@ -471,12 +471,37 @@ static unsigned int count_assigned(struct domain *d)
     return n;
 }
 
+/*
+ * A page of dom0 followed by another of dom0's, so that the DMA test
+ * crosses a page boundary inside dom0's RAM even when dom0 is small and
+ * its pages are not contiguous; the first page when there is no pair.
+ */
+static uint64_t dom0_dma_target(struct domain *d)
+{
+    struct page_info *pg;
+    unsigned int tries = 0;
+    p2m_type_t t;
+
+    list_for_each_entry(pg, &d->page_list, list)
+    {
+        uint64_t pa = page_to_maddr(pg);
+
+        if ( !mfn_eq(p2m_lookup(d, _gfn((pa >> PAGE_SHIFT) + 1), &t),
+                     INVALID_MFN) )
+            return pa;
+        if ( ++tries == 64 )
+            break;
+    }
+    pg = list_first_entry(&d->page_list, struct page_info, list);
+    return page_to_maddr(pg);
+}
+
 static bool build_dom0(struct run *r, struct run_world *w, uint64_t mib,
                        int *exit_code)
 {
     unsigned long free_mib = hosted_pages_free() >> (20 - PAGE_SHIFT);
     struct dt_device_node *np;
-    struct page_info *pg;
+    uint64_t pa;
     unsigned int n;
     int rc;
 
@@ -517,13 +542,13 @@ static bool build_dom0(struct run *r, struct run_world *w, uint64_t mib,
         return false;
 
     /* One of dom0's devices: DMA into its RAM at IPA == PA. */
-    pg = list_first_entry(&w->dom0->page_list, struct page_info, list);
+    pa = dom0_dma_target(w->dom0);
     dt_for_each_device_node(dt_host, np)
         if ( iommu_dt_device_owner(np) == w->dom0 && node_has_iommus(np) &&
              run_dma_channels(dt_node_full_name(np)) )
         {
-            run_dma_roundtrip(r, w->dom0, dt_node_full_name(np), 0,
-                              page_to_maddr(pg), DMA_TEST_LEN, NULL);
+            run_dma_roundtrip(r, w->dom0, dt_node_full_name(np), 0, pa,
+                              DMA_TEST_LEN, NULL);
             break;
         }
     return true;
