@@ -102,3 +102,21 @@ test-fuzz-config: fuzz-config-bin fuzz-sim-seeds
 	$(call run_fuzz_sim,config,$(FUZZ_CONFIG_SMOKE_SECONDS),$(FUZZ_DIR)/smoke_corpus_config,-seed=1,4096)
 
 TEST_STEPS += test-fuzz-run test-fuzz-config
+
+# ---- Topology pictures: `make topology` --------------------------------
+# 'ipmmu-sim dt --format dot' of each built-in board, rendered by
+# Graphviz's dot (Debian's graphviz, from scripts/install-deps.sh) into
+# build/topology/NAME.svg.  docs/topology-h3-salvator-xs.svg, shown in
+# README.md, is a copy of the H3 one (`make topology-docs` refreshes it).
+TOPOLOGY_SVGS := $(patsubst %,$(BUILD)/topology/%.svg,$(BOARD_NAMES))
+
+.PHONY: topology topology-docs
+topology: $(TOPOLOGY_SVGS)
+
+$(BUILD)/topology/%.svg: $(BUILD)/rel/bin/ipmmu-sim
+	@mkdir -p $(@D)
+	$(BUILD)/rel/bin/ipmmu-sim dt --format dot --board $* >$(@:.svg=.dot)
+	dot -Tsvg $(@:.svg=.dot) -o $@
+
+topology-docs: $(BUILD)/topology/h3-salvator-xs.svg
+	cp $< docs/topology-h3-salvator-xs.svg

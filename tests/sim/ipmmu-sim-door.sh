@@ -159,7 +159,7 @@ dot_ok()
 {
     local name=$1
     expect_rc "$name" 0
-    expect_out "$name" '^digraph ipmmu \{$'
+    expect_out "$name" '^strict digraph ipmmu \{$'
     if [[ $(tail -1 "$work/$name.out") == "}" ]]; then pass; else
         fail "$name: the graph is not closed"
     fi

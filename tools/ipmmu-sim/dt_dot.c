@@ -4,7 +4,6 @@
  * the syntax; labels are escaped.
  */
 #include <stdbool.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include <xen/device_tree.h>
@@ -73,20 +72,33 @@ static int owner_of(const struct dt_device_node *np,
     return -1;
 }
 
-/* One uTLB node the first time (ipmmu, id) is seen. */
-static void print_utlb(FILE *out, const struct dt_report *r, bool *drawn,
-                       unsigned int ip, uint32_t id, unsigned int max_id)
+/*
+ * A run of consecutive uTLBs of one IPMMU (a multi-channel master's) is
+ * one node "uTLB 0-15"; the graph is strict, so a node or edge printed
+ * twice is drawn once.
+ */
+static void print_utlbs(FILE *out, const struct dt_report *r,
+                        unsigned int master, unsigned int ip, uint32_t first,
+                        uint32_t last, const char *edge_attrs)
 {
-    if ( id < max_id )
+    bool shared = false;
+    uint32_t id;
+
+    for ( id = first; ; id++ )
     {
-        if ( drawn[ip * max_id + id] )
-            return;
-        drawn[ip * max_id + id] = true;
+        shared = shared || utlb_is_shared(r, ip, id);
+        if ( id == last )
+            break;
     }
-    fprintf(out, "  u%u_%u [shape=ellipse, label=\"uTLB %u\"%s];\n", ip, id,
-            id, utlb_is_shared(r, ip, id)
-                ? ", style=filled, fillcolor=\"#ff4040\", penwidth=3" : "");
-    fprintf(out, "  i%u -> u%u_%u;\n", ip, ip, id);
+    fprintf(out, "  u%u_%u_%u [shape=ellipse, label=\"uTLB %u", ip, first,
+            last, first);
+    if ( last != first )
+        fprintf(out, "-%u", last);
+    fprintf(out, "\"%s];\n", shared
+            ? ", style=filled, fillcolor=\"#ff4040\", penwidth=3" : "");
+    fprintf(out, "  u%u_%u_%u -> i%u;\n", ip, first, last, ip);
+    fprintf(out, "  m%u -> u%u_%u_%u%s;\n", master, ip, first, last,
+            edge_attrs);
 }
 
 static void print_ipmmus(FILE *out, const struct dt_report *r)
@@ -120,8 +132,7 @@ int dt_dot_print(FILE *out, const char *label, const struct dt_report *r,
 {
     const struct dt_device_node *dev_nodes[RUN_MAX_GUESTS * RUN_MAX_DTDEVS];
     int dev_guest[RUN_MAX_GUESTS * RUN_MAX_DTDEVS];
-    unsigned int i, k, nr_devs = 0, max_id = 64;
-    bool *drawn;
+    unsigned int i, k, nr_devs = 0;
 
     for ( i = 0; i < nr_guests; i++ )
         for ( k = 0; k < guests[i].nr_dtdevs; k++ )
@@ -138,14 +149,7 @@ int dt_dot_print(FILE *out, const char *label, const struct dt_report *r,
             dev_nodes[nr_devs] = np;
             dev_guest[nr_devs++] = (int)i;
         }
-    drawn = calloc((size_t)r->nr_ipmmus * max_id + 1, sizeof(*drawn));
-    if ( !drawn )
-    {
-        snprintf(err, errlen, "%s: out of memory drawing the graph", label);
-        return -1;
-    }
-
-    fprintf(out, "digraph ipmmu {\n  rankdir=RL;\n  label=");
+    fprintf(out, "strict digraph ipmmu {\n  rankdir=LR;\n  label=");
     dot_string(out, label);
     fprintf(out, ";\n  node [fontname=\"Helvetica\", fontsize=10];\n");
     print_ipmmus(out, r);
@@ -163,27 +167,32 @@ int dt_dot_print(FILE *out, const char *label, const struct dt_report *r,
                                       : "#e0e0e0");
         dot_string(out, mlabel);
         fprintf(out, "];\n");
-        for ( k = 0; k < m->nr_refs; k++ )
+        for ( k = 0; k < m->nr_refs; )
         {
             int ip = ipmmu_index(r, m->refs[k].iommu);
+            unsigned int e = k;
 
-            if ( ip < 0 )
-                continue;
-            print_utlb(out, r, drawn, ip, m->refs[k].id, max_id);
-            fprintf(out, "  m%u -> u%d_%u;\n", i, ip, m->refs[k].id);
+            while ( e + 1 < m->nr_refs &&
+                    m->refs[e + 1].iommu == m->refs[k].iommu &&
+                    m->refs[e + 1].id == m->refs[e].id + 1 )
+                e++;
+            if ( ip >= 0 )
+                print_utlbs(out, r, i, ip, m->refs[k].id, m->refs[e].id, "");
+            k = e + 1;
         }
         for ( k = 0; k < m->nr_maps; k++ )
         {
             int ip = ipmmu_index(r, m->maps[k].iommu);
+            char attrs[64];
 
             if ( ip < 0 )
                 continue;
-            print_utlb(out, r, drawn, ip, m->maps[k].id_base, max_id);
-            fprintf(out, "  m%u -> u%d_%u [style=dashed, label=\"rid %#x\"];"
-                    "\n", i, ip, m->maps[k].id_base, m->maps[k].rid_base);
+            snprintf(attrs, sizeof(attrs), " [style=dashed, label=\"rid "
+                     "%#x\"]", m->maps[k].rid_base);
+            print_utlbs(out, r, i, ip, m->maps[k].id_base,
+                        m->maps[k].id_base, attrs);
         }
     }
     fprintf(out, "}\n");
-    free(drawn);
     return 0;
 }
