@@ -124,8 +124,10 @@ endef
 fuzz-dt: fuzz-dt-bin fuzz-dt-seeds
 	$(call run_fuzz_dt,$(FUZZ_SECONDS),$(FUZZ_DIR)/corpus_dt)
 
+# Every target, one after the other (other fragments add FUZZ_TARGETS).
 fuzz: deps
-	@$(MAKE) --no-print-directory fuzz-dt
+	@for t in fuzz-dt $(FUZZ_TARGETS); do \
+	    $(MAKE) --no-print-directory $$t || exit 1; done
 
 test-fuzz-dt: fuzz-dt-bin fuzz-dt-seeds
 	@rm -rf $(FUZZ_DIR)/smoke_corpus_dt

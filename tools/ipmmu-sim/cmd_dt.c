@@ -1,112 +1,47 @@
 /*
  * ipmmu-sim dt: what a device tree says about the IPMMUs.  Loads a blob
- * (a file or a built-in board), unflattens it with the hypervisor's dt
- * code and prints the IPMMU nodes and the masters that use them, as text
- * or JSON.  Bad input ends with status 2 and one line on stderr.
+ * (a file or a built-in board) through the door (sim_tree.h) and prints
+ * the IPMMU nodes and the masters that use them, as text, JSON or a
+ * Graphviz graph, and whether the driver binds them.  Bad input ends
+ * with status 2 and one line on stderr.
  */
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include <xen/device_tree.h>
-#include "boards/boards.h"
-#include "hosted/console.h"
+#include "tools/ipmmu-sim/dt_dot.h"
 #include "tools/ipmmu-sim/dt_report.h"
 #include "tools/ipmmu-sim/ipmmu_sim.h"
+#include "tools/ipmmu-sim/run_scenario.h"
+#include "tools/ipmmu-sim/sim_probe.h"
+#include "tools/ipmmu-sim/sim_tree.h"
 
-/* Far above any real tree (the largest R-Car DTB is under 200 KiB). */
-#define DTB_MAX_SIZE (64u << 20)
+struct dt_opts {
+    const char *format;          /* text, json or dot */
+    const char *file, *board;
+    const char *configs[RUN_MAX_GUESTS];
+    unsigned int nr_configs;
+};
 
 const char cmd_dt_usage[] =
     "usage: ipmmu-sim dt [--json] FILE.dtb\n"
     "       ipmmu-sim dt [--json] --board NAME\n"
+    "       ipmmu-sim dt --format text|json|dot FILE.dtb\n"
+    "       ipmmu-sim dt --format text|json|dot --board NAME\n"
+    "                    [--config FILE]...\n"
     "\n"
     "Unflattens the device tree and prints its node count, every IPMMU\n"
     "(path, address, size, root or cache, generation from the compatible)\n"
     "and every bus master that uses one (its 'iommus' entries as IPMMU\n"
     "path and uTLB id; PCIe hosts' 'iommu-map' entries).  --json prints\n"
-    "the same as one JSON object.  A malformed tree exits with status 2\n"
-    "and one line on stderr naming the node and the problem.\n";
-
-struct dt_source {
-    const char *label;           /* for messages: the file or board name */
-    void *owned;                 /* the buffer read from a file, or NULL */
-    const void *blob;
-    size_t size;
-};
-
-static int load_file(const char *path, struct dt_source *src)
-{
-    struct stat st;
-    FILE *f;
-    void *buf;
-
-    f = fopen(path, "rb");
-    if ( f == NULL )
-    {
-        sim_error("%s: cannot open: %m", path);
-        return -1;
-    }
-    if ( fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode) )
-    {
-        sim_error("%s: not a regular file", path);
-        fclose(f);
-        return -1;
-    }
-    if ( st.st_size == 0 || (unsigned long long)st.st_size > DTB_MAX_SIZE )
-    {
-        sim_error("%s: malformed device tree: size %lld is outside 1..%u "
-                  "bytes", path, (long long)st.st_size, DTB_MAX_SIZE);
-        fclose(f);
-        return -1;
-    }
-    /* malloc's alignment satisfies libfdt's 8-byte requirement. */
-    buf = malloc(st.st_size);
-    if ( buf == NULL )
-    {
-        sim_error("%s: out of memory reading %lld bytes", path,
-                  (long long)st.st_size);
-        fclose(f);
-        return -1;
-    }
-    if ( fread(buf, 1, st.st_size, f) != (size_t)st.st_size )
-    {
-        sim_error("%s: read failed", path);
-        free(buf);
-        fclose(f);
-        return -1;
-    }
-    fclose(f);
-    src->label = path;
-    src->owned = buf;
-    src->blob = buf;
-    src->size = st.st_size;
-    return 0;
-}
-
-/* The first error line the dt code printed, without its level tag. */
-static const char *first_console_error(char *buf, size_t len)
-{
-    const char *text = console_capture_text();
-    const char *line = strstr(text, "[ERR] ");
-    const char *end;
-    size_t n;
-
-    if ( line == NULL )
-        return NULL;
-    line += strlen("[ERR] ");
-    if ( strncmp(line, "device-tree: ", 13) == 0 )
-        line += 13;              /* ours already says "malformed device tree" */
-    end = strchr(line, '\n');
-    n = end ? (size_t)(end - line) : strlen(line);
-    if ( n >= len )
-        n = len - 1;
-    memcpy(buf, line, n);
-    buf[n] = '\0';
-    return buf;
-}
+    "the same as one JSON object, --format dot the topology as a Graphviz\n"
+    "graph (root, caches, uTLBs, masters; with --config, the masters of\n"
+    "each guest coloured).  The last line (text) or the \"driver\" field\n"
+    "(JSON) says whether the driver binds the IPMMUs, and if not, why.\n"
+    "A malformed tree exits with status 2 and one line on stderr naming\n"
+    "the node and the problem.\n";
 
 /* Consecutive ids on one IPMMU print as a range: "0-15". */
 static void print_refs_text(const struct report_master *m)
@@ -137,11 +72,12 @@ static void print_refs_text(const struct report_master *m)
                m->maps[i].length == 1 ? "" : "s");
 }
 
-static void print_text(const struct dt_source *src, const struct dt_report *r)
+static void print_text(const char *label, const struct dt_report *r,
+                       const char *driver)
 {
     unsigned int i, k;
 
-    printf("%s: %u nodes, %u IPMMUs, %u masters\n", src->label, r->nr_nodes,
+    printf("%s: %u nodes, %u IPMMUs, %u masters\n", label, r->nr_nodes,
            r->nr_ipmmus, r->nr_masters);
     printf("IPMMUs:\n");
     for ( i = 0; i < r->nr_ipmmus; i++ )
@@ -165,14 +101,16 @@ static void print_text(const struct dt_source *src, const struct dt_report *r)
                r->masters[i].available ? "" : " (disabled)");
         print_refs_text(&r->masters[i]);
     }
+    printf("driver: %s\n", driver);
 }
 
-static void print_json(const struct dt_source *src, const struct dt_report *r)
+static void print_json(const char *label, const struct dt_report *r,
+                       const struct sim_probe *p, int probe_rc)
 {
     unsigned int i, k;
 
     printf("{\"source\": ");
-    json_string(stdout, src->label);
+    json_string(stdout, label);
     printf(", \"nodes\": %u,\n \"ipmmus\": [", r->nr_nodes);
     for ( i = 0; i < r->nr_ipmmus; i++ )
     {
@@ -220,28 +158,65 @@ static void print_json(const struct dt_source *src, const struct dt_report *r)
         }
         printf("]}");
     }
-    printf("\n ]\n}\n");
+    printf("\n ],\n \"driver\": {\"binds\": %s, \"ipmmus_up\": %u, "
+           "\"reason\": ", probe_rc == 0 && p->nr_up &&
+           p->nr_up == p->nr_ipmmus ? "true" : "false", p->nr_up);
+    if ( p->why[0] )
+        json_string(stdout, p->why);
+    else
+        printf("null");
+    printf("}\n}\n");
 }
 
-static int parse_args(int argc, char **argv, bool *json, const char **file,
-                      const char **board)
+/* What the driver makes of the tree, in one line of text. */
+static void driver_verdict(const struct sim_probe *p, int probe_rc,
+                           char *buf, size_t len)
+{
+    if ( probe_rc )
+        snprintf(buf, len, "not probed: the simulator cannot boot this "
+                 "tree: %s", p->why);
+    else if ( p->nr_ipmmus == 0 )
+        snprintf(buf, len, "no IPMMU to bind");
+    else if ( p->nr_up == p->nr_ipmmus )
+        snprintf(buf, len, "binds all %u IPMMUs", p->nr_up);
+    else if ( p->nr_up == 0 )
+        snprintf(buf, len, "would not bind the IPMMUs: %s", p->why);
+    else
+        snprintf(buf, len, "binds %u of %u IPMMUs: %s", p->nr_up,
+                 p->nr_ipmmus, p->why);
+}
+
+static int parse_args(int argc, char **argv, struct dt_opts *o)
 {
     int i;
 
-    *json = false;
-    *file = *board = NULL;
+    memset(o, 0, sizeof(*o));
+    o->format = "text";
     for ( i = 1; i < argc; i++ )
     {
         if ( strcmp(argv[i], "--json") == 0 )
-            *json = true;
-        else if ( strcmp(argv[i], "--board") == 0 )
+            o->format = "json";
+        else if ( strcmp(argv[i], "--board") == 0 ||
+                  strcmp(argv[i], "--format") == 0 ||
+                  strcmp(argv[i], "--config") == 0 )
         {
             if ( i + 1 >= argc )
             {
-                sim_error("dt: --board needs a name (see ipmmu-sim boards)");
+                sim_error("dt: %s needs a value (see ipmmu-sim dt --help)",
+                          argv[i]);
                 return -1;
             }
-            *board = argv[++i];
+            if ( strcmp(argv[i], "--board") == 0 )
+                o->board = argv[++i];
+            else if ( strcmp(argv[i], "--format") == 0 )
+                o->format = argv[++i];
+            else if ( o->nr_configs == RUN_MAX_GUESTS )
+            {
+                sim_error("dt: at most %d --config", RUN_MAX_GUESTS);
+                return -1;
+            }
+            else
+                o->configs[o->nr_configs++] = argv[++i];
         }
         else if ( argv[i][0] == '-' && argv[i][1] != '\0' )
         {
@@ -249,18 +224,31 @@ static int parse_args(int argc, char **argv, bool *json, const char **file,
                       argv[i]);
             return -1;
         }
-        else if ( *file == NULL )
-            *file = argv[i];
+        else if ( o->file == NULL )
+            o->file = argv[i];
         else
         {
-            sim_error("dt: more than one file ('%s', '%s')", *file, argv[i]);
+            sim_error("dt: more than one file ('%s', '%s')", o->file,
+                      argv[i]);
             return -1;
         }
     }
-    if ( (*file == NULL) == (*board == NULL) )
+    if ( (o->file == NULL) == (o->board == NULL) )
     {
         sim_error("dt: give one FILE.dtb or --board NAME "
                   "(see ipmmu-sim dt --help)");
+        return -1;
+    }
+    if ( strcmp(o->format, "text") && strcmp(o->format, "json") &&
+         strcmp(o->format, "dot") )
+    {
+        sim_error("dt: --format %s: one of text, json, dot", o->format);
+        return -1;
+    }
+    if ( o->nr_configs && strcmp(o->format, "dot") )
+    {
+        sim_error("dt: --config colours the guests' masters in --format "
+                  "dot only");
         return -1;
     }
     return 0;
@@ -268,67 +256,66 @@ static int parse_args(int argc, char **argv, bool *json, const char **file,
 
 int cmd_dt(int argc, char **argv)
 {
-    struct dt_source src = { 0 };
+    struct run_guest guests[RUN_MAX_GUESTS];
     struct dt_report report;
-    const char *file, *board_name, *why;
-    char err[512], core_err[512];
-    bool json;
-    int rc;
+    struct sim_tree tree, again;
+    struct sim_probe probe;
+    struct dt_opts o;
+    char err[640], verdict[400];
+    unsigned int i, nr_guests = 0;
+    int rc, probe_rc, exit_code = SIM_EXIT_INVALID;
 
-    if ( parse_args(argc, argv, &json, &file, &board_name) != 0 )
+    if ( parse_args(argc, argv, &o) != 0 )
         return SIM_EXIT_INVALID;
 
-    if ( board_name != NULL )
+    rc = o.board ? sim_tree_load_board(o.board, &tree, NULL, err,
+                                       sizeof(err))
+                 : sim_tree_load_file(o.file, &tree, NULL, err, sizeof(err));
+    if ( rc )
     {
-        const struct board *b = board_find(board_name);
-
-        if ( b == NULL )
+        sim_error("%s", err);
+        return SIM_EXIT_INVALID;
+    }
+    for ( i = 0; i < o.nr_configs; i++, nr_guests++ )
+        if ( run_config_load(o.configs[i], &guests[i], err, sizeof(err)) )
         {
-            sim_error("dt: no built-in board '%s' (see ipmmu-sim boards)",
-                      board_name);
-            return SIM_EXIT_INVALID;
+            sim_error("%s", err);
+            goto out;
         }
-        src.label = b->name;
-        src.blob = b->dtb;
-        src.size = b->dtb_size;
-    }
-    else if ( load_file(file, &src) != 0 )
-        return SIM_EXIT_INVALID;
 
-    /* The dt code reports through printk: keep its line for ours. */
-    console_set_echo(false);
-    console_capture_start();
-
-    rc = dt_host_init(src.blob, src.size);
-    if ( rc != 0 )
+    /* The probe boots the tree, which replaces the host tree: load again. */
+    probe_rc = sim_probe_driver(&tree, &probe, NULL, NULL);
+    driver_verdict(&probe, probe_rc, verdict, sizeof(verdict));
+    if ( sim_tree_load(tree.blob, tree.size, tree.label, &again, &report, err,
+                       sizeof(err)) )
     {
-        why = first_console_error(core_err, sizeof(core_err));
-        sim_error("%s: malformed device tree: %s", src.label,
-                  why ? why : "unflattening failed");
-        free(src.owned);
-        return SIM_EXIT_INVALID;
+        sim_error("%s", err);
+        goto out;
     }
 
-    err[0] = '\0';
-    if ( dt_report_build(dt_host, &report, err, sizeof(err)) != 0 )
+    if ( strcmp(o.format, "json") == 0 )
+        print_json(tree.label, &report, &probe, probe_rc);
+    else if ( strcmp(o.format, "dot") == 0 )
     {
-        /* The dt code's own line, when it printed one, is the precise one. */
-        why = first_console_error(core_err, sizeof(core_err));
-        sim_error("%s: malformed device tree: %s", src.label,
-                  why ? why : err);
-        dt_host_free();
-        free(src.owned);
-        return SIM_EXIT_INVALID;
+        rc = dt_dot_print(stdout, tree.label, &report, guests, nr_guests,
+                          err, sizeof(err));
+        if ( rc )
+        {
+            sim_error("%s", err);
+            dt_report_free(&report);
+            sim_tree_free(&again);
+            goto out;
+        }
     }
-
-    if ( json )
-        print_json(&src, &report);
     else
-        print_text(&src, &report);
-
+        print_text(tree.label, &report, verdict);
+    exit_code = SIM_EXIT_OK;
     dt_report_free(&report);
-    dt_host_free();
-    free(src.owned);
-    console_capture_stop();
-    return SIM_EXIT_OK;
+    sim_tree_free(&again);
+
+ out:
+    for ( i = 0; i < nr_guests; i++ )
+        run_guest_free(&guests[i]);
+    sim_tree_free(&tree);
+    return exit_code;
 }

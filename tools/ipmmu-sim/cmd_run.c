@@ -12,8 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <libfdt.h>
-
 #include <xen/device_tree.h>
 #include <xen/domain.h>
 #include <xen/errno.h>
@@ -28,8 +26,10 @@
 #include "hosted/console.h"
 #include "hosted/platform.h"
 #include "hosted/ram.h"
+#include "tools/ipmmu-sim/dtdev_path.h"
 #include "tools/ipmmu-sim/ipmmu_sim.h"
 #include "tools/ipmmu-sim/run_scenario.h"
+#include "tools/ipmmu-sim/sim_tree.h"
 
 const char cmd_run_usage[] =
     "usage: ipmmu-sim run [--board NAME | --dtb FILE] [--config FILE]...\n"
@@ -49,7 +49,6 @@ const char cmd_run_usage[] =
 
 #define DOM0_DEFAULT_MIB  256
 #define DMA_TEST_LEN      8192          /* two pages: crosses a boundary */
-#define DTB_MAX_SIZE      (16U << 20)
 #define MIB               (1ULL << 20)
 
 struct run_opts {
@@ -62,10 +61,7 @@ struct run_opts {
 
 struct run_world {
     const char *label;
-    void *file_blob;                 /* --dtb contents */
-    const void *blob;
-    size_t blob_size;
-    void *patched;                   /* blob with xen,passthrough marks */
+    struct sim_tree tree;            /* validated, then marked for Xen */
     struct run_guest guests[RUN_MAX_GUESTS];
     unsigned int nr_guests;
     struct domain *dom0;
@@ -185,13 +181,17 @@ static int parse_args(int argc, char **argv, struct run_opts *o)
         }
         else
         {
-            char *end;
+            char why[160];
 
-            o->dom0_mib = strtoull(v, &end, 0);
-            if ( *end || !o->dom0_mib || o->dom0_mib > (1ULL << 20) )
+            if ( run_config_number(v, &o->dom0_mib, why, sizeof(why)) )
             {
-                sim_error("run: --dom0-memory %s: a number of MiB from 1",
-                          v);
+                sim_error("run: --dom0-memory %s", why);
+                return -1;
+            }
+            if ( !o->dom0_mib || o->dom0_mib > (1ULL << 20) )
+            {
+                sim_error("run: --dom0-memory %s: a number of MiB from 1 "
+                          "to %llu", v, 1ULL << 20);
                 return -1;
             }
         }
@@ -204,57 +204,23 @@ static int parse_args(int argc, char **argv, struct run_opts *o)
     return 0;
 }
 
+/* Every tree, built in or a file, comes through the door. */
 static int load_tree(const struct run_opts *o, struct run_world *w)
 {
-    const struct board *b;
-    FILE *f;
-    long size;
+    char err[640];
+    int rc;
 
-    if ( !o->dtb )
+    if ( o->dtb )
+        rc = sim_tree_load_file(o->dtb, &w->tree, NULL, err, sizeof(err));
+    else
+        rc = sim_tree_load_board(o->board ? o->board : BOARD_DEFAULT,
+                                 &w->tree, NULL, err, sizeof(err));
+    if ( rc )
     {
-        b = board_find(o->board ? o->board : BOARD_DEFAULT);
-        if ( !b )
-        {
-            sim_error("run: no built-in board '%s' (see ipmmu-sim boards)",
-                      o->board);
-            return -1;
-        }
-        w->label = b->name;
-        w->blob = b->dtb;
-        w->blob_size = b->dtb_size;
-        return 0;
-    }
-
-    w->label = o->dtb;
-    f = fopen(o->dtb, "rb");
-    if ( !f )
-    {
-        sim_error("%s: cannot open: %m", o->dtb);
+        sim_error("%s%s", o->dtb ? "" : "run: ", err);
         return -1;
     }
-    if ( fseek(f, 0, SEEK_END) || (size = ftell(f)) <= 0 ||
-         size > DTB_MAX_SIZE || fseek(f, 0, SEEK_SET) )
-    {
-        sim_error("%s: not a device tree blob (size)", o->dtb);
-        fclose(f);
-        return -1;
-    }
-    w->file_blob = malloc(size);
-    if ( !w->file_blob || fread(w->file_blob, 1, size, f) != (size_t)size )
-    {
-        sim_error("%s: cannot read", o->dtb);
-        fclose(f);
-        return -1;
-    }
-    fclose(f);
-    if ( fdt_check_header(w->file_blob) ||
-         fdt_totalsize(w->file_blob) > (size_t)size )
-    {
-        sim_error("%s: malformed device tree: bad header", o->dtb);
-        return -1;
-    }
-    w->blob = w->file_blob;
-    w->blob_size = size;
+    w->label = w->tree.label;
     return 0;
 }
 
@@ -280,8 +246,8 @@ static int add_default_dtdev(struct run_guest *g, const char *path)
 static int default_guest(const struct run_opts *o, struct run_world *w)
 {
     struct run_guest *g = &w->guests[0];
+    struct dt_device_node *np;
     unsigned int i, j;
-    int node;
 
     memset(g, 0, sizeof(*g));
     strcpy(g->name, "domU");
@@ -301,24 +267,51 @@ static int default_guest(const struct run_opts *o, struct run_world *w)
         }
 
     /* Any other tree: its first two masters behind an IOMMU. */
-    for ( node = fdt_next_node(w->blob, -1, NULL);
-          node >= 0 && g->nr_dtdevs < 2;
-          node = fdt_next_node(w->blob, node, NULL) )
+    dt_for_each_device_node(dt_host, np)
     {
-        char path[256];
-        const char *status = fdt_getprop(w->blob, node, "status", NULL);
-
-        if ( !fdt_getprop(w->blob, node, "iommus", NULL) ||
-             (status && strcmp(status, "okay") && strcmp(status, "ok")) ||
-             fdt_get_path(w->blob, node, path, sizeof(path)) )
+        if ( g->nr_dtdevs == 2 )
+            break;
+        if ( !dt_find_property(np, "iommus", NULL) ||
+             !dt_device_is_available(np) )
             continue;
-        if ( add_default_dtdev(g, path) )
+        if ( add_default_dtdev(g, dt_node_full_name(np)) )
             return -1;
     }
     return 0;
 }
 
-/* What can be checked on the blob before booting it. */
+/*
+ * A dtdev as the hypervisor will see it: the node's full name replaces
+ * the user's spelling, so that two spellings of one node are one device.
+ */
+static int resolve_dtdev(struct run_guest *g, unsigned int j,
+                         struct dt_device_node **np)
+{
+    char err[512], *canon;
+
+    if ( dtdev_resolve(g->dtdevs[j], np, err, sizeof(err)) )
+    {
+        if ( g->dtdev_lines[j] )
+            sim_error("%s:%u: guest '%s': %s", g->source, g->dtdev_lines[j],
+                      g->name, err);
+        else
+            sim_error("%s: guest '%s': %s", g->source, g->name, err);
+        return -1;
+    }
+    if ( strcmp(g->dtdevs[j], dt_node_full_name(*np)) == 0 )
+        return 0;
+    canon = strdup(dt_node_full_name(*np));
+    if ( !canon )
+    {
+        sim_error("run: out of memory");
+        return -1;
+    }
+    free(g->dtdevs[j]);
+    g->dtdevs[j] = canon;
+    return 0;
+}
+
+/* What can be checked on the validated tree before booting it. */
 static int check_guests(struct run_world *w)
 {
     unsigned int i, j, k, l;
@@ -337,22 +330,27 @@ static int check_guests(struct run_world *w)
 
         for ( j = 0; j < g->nr_dtdevs; j++ )
         {
-            const char *path = g->dtdevs[j];
-            int node = fdt_path_offset(w->blob, path);
+            struct dt_device_node *np;
+            const char *path;
 
-            if ( node < 0 )
-            {
-                sim_error("%s: guest '%s': dtdev \"%s\": no such node in "
-                          "%s", g->source, g->name, path, w->label);
+            if ( resolve_dtdev(g, j, &np) )
                 return -1;
-            }
-            if ( !fdt_getprop(w->blob, node, "iommus", NULL) )
+            path = g->dtdevs[j];
+            if ( !dt_find_property(np, "iommus", NULL) )
             {
                 sim_error("%s: guest '%s': dtdev \"%s\" is not behind an "
                           "IOMMU (no iommus property): it cannot be passed "
                           "through safely", g->source, g->name, path);
                 return -1;
             }
+            for ( l = 0; l < j; l++ )
+                if ( strcmp(g->dtdevs[l], path) == 0 )
+                {
+                    sim_error("%s: guest '%s': dtdev lists %s twice (two "
+                              "spellings of one node)", g->source, g->name,
+                              path);
+                    return -1;
+                }
             for ( k = 0; k < i; k++ )
                 for ( l = 0; l < w->guests[k].nr_dtdevs; l++ )
                     if ( strcmp(w->guests[k].dtdevs[l], path) == 0 )
@@ -371,29 +369,19 @@ static int check_guests(struct run_world *w)
 /* Mark every passed-through node xen,passthrough, as a user would. */
 static int mark_passthrough(struct run_world *w)
 {
-    size_t size = w->blob_size + 64 * RUN_MAX_DTDEVS * (w->nr_guests + 1);
-    unsigned int i, j;
-    int rc;
+    const char *paths[RUN_MAX_GUESTS * RUN_MAX_DTDEVS];
+    unsigned int i, j, n = 0;
+    char err[640];
 
-    w->patched = malloc(size);
-    if ( !w->patched )
-        return -FDT_ERR_NOSPACE;
-    rc = fdt_open_into(w->blob, w->patched, size);
-    for ( i = 0; !rc && i < w->nr_guests; i++ )
-        for ( j = 0; !rc && j < w->guests[i].nr_dtdevs; j++ )
-        {
-            int node = fdt_path_offset(w->patched, w->guests[i].dtdevs[j]);
-
-            rc = node < 0 ? node
-                          : fdt_setprop_empty(w->patched, node,
-                                              "xen,passthrough");
-        }
-    if ( !rc )
-        rc = fdt_pack(w->patched);
-    if ( rc )
-        sim_error("%s: cannot mark the passthrough devices: %s", w->label,
-                  fdt_strerror(rc));
-    return rc;
+    for ( i = 0; i < w->nr_guests; i++ )
+        for ( j = 0; j < w->guests[i].nr_dtdevs; j++ )
+            paths[n++] = w->guests[i].dtdevs[j];
+    if ( sim_tree_mark_passthrough(&w->tree, paths, n, err, sizeof(err)) )
+    {
+        sim_error("%s", err);
+        return -1;
+    }
+    return 0;
 }
 
 /* ---- Steps ---- */
@@ -404,8 +392,7 @@ static bool boot_and_probe(struct run *r, struct run_world *w)
     int rc;
 
     run_step(r, "boot", "boot");
-    rc = platform_boot(w->patched, fdt_totalsize(w->patched), err,
-                       sizeof(err));
+    rc = platform_boot(w->tree.blob, w->tree.size, err, sizeof(err));
     if ( rc )
     {
         run_show_console(r);
@@ -484,14 +471,49 @@ static unsigned int count_assigned(struct domain *d)
     return n;
 }
 
-static bool build_dom0(struct run *r, struct run_world *w, uint64_t mib)
+/*
+ * A page of dom0 followed by another of dom0's, so that the DMA test
+ * crosses a page boundary inside dom0's RAM even when dom0 is small and
+ * its pages are not contiguous; the first page when there is no pair.
+ */
+static uint64_t dom0_dma_target(struct domain *d)
 {
-    struct dt_device_node *np;
     struct page_info *pg;
+    unsigned int tries = 0;
+    p2m_type_t t;
+
+    list_for_each_entry(pg, &d->page_list, list)
+    {
+        uint64_t pa = page_to_maddr(pg);
+
+        if ( !mfn_eq(p2m_lookup(d, _gfn((pa >> PAGE_SHIFT) + 1), &t),
+                     INVALID_MFN) )
+            return pa;
+        if ( ++tries == 64 )
+            break;
+    }
+    pg = list_first_entry(&d->page_list, struct page_info, list);
+    return page_to_maddr(pg);
+}
+
+static bool build_dom0(struct run *r, struct run_world *w, uint64_t mib,
+                       int *exit_code)
+{
+    unsigned long free_mib = hosted_pages_free() >> (20 - PAGE_SHIFT);
+    struct dt_device_node *np;
+    uint64_t pa;
     unsigned int n;
     int rc;
 
     run_step(r, "dom0", "hardware domain");
+    /* Like a guest's memory, dom0's is input: too much is bad input. */
+    if ( mib > free_mib )
+    {
+        sim_error("%s: --dom0-memory %llu MiB does not fit: %lu MiB of RAM "
+                  "is free", w->label, (unsigned long long)mib, free_mib);
+        *exit_code = SIM_EXIT_INVALID;
+        return false;
+    }
     w->dom0 = domain_create(0, "dom0",
                             CDF_privileged | CDF_directmap | CDF_iommu,
                             mib * MIB);
@@ -500,6 +522,13 @@ static bool build_dom0(struct run *r, struct run_world *w, uint64_t mib)
         rc = PTR_ERR(w->dom0);
         w->dom0 = NULL;
         run_show_console(r);
+        if ( rc == -ENOMEM )
+        {
+            sim_error("%s: --dom0-memory %llu MiB cannot be given (%s)",
+                      w->label, (unsigned long long)mib, errno_name(rc));
+            *exit_code = SIM_EXIT_INVALID;
+            return false;
+        }
         return run_check(r, false, "dom0: cannot create it with %llu MiB: "
                          "%s", (unsigned long long)mib, errno_name(rc));
     }
@@ -513,13 +542,13 @@ static bool build_dom0(struct run *r, struct run_world *w, uint64_t mib)
         return false;
 
     /* One of dom0's devices: DMA into its RAM at IPA == PA. */
-    pg = list_first_entry(&w->dom0->page_list, struct page_info, list);
+    pa = dom0_dma_target(w->dom0);
     dt_for_each_device_node(dt_host, np)
         if ( iommu_dt_device_owner(np) == w->dom0 && node_has_iommus(np) &&
              run_dma_channels(dt_node_full_name(np)) )
         {
-            run_dma_roundtrip(r, w->dom0, dt_node_full_name(np), 0,
-                              page_to_maddr(pg), DMA_TEST_LEN, NULL);
+            run_dma_roundtrip(r, w->dom0, dt_node_full_name(np), 0, pa,
+                              DMA_TEST_LEN, NULL);
             break;
         }
     return true;
@@ -589,6 +618,21 @@ static bool create_guest(struct run *r, struct run_world *w, unsigned int i,
     return true;
 }
 
+/*
+ * Where device j's channel ch does its DMA in a guest of 'mib' MiB: 1 MiB
+ * per device, 64 bytes before a page boundary; folded back into the
+ * guest's RAM when it is too small for that (the smallest guest is 1 MiB).
+ */
+static uint64_t dma_offset(uint64_t mib, unsigned int j, unsigned int ch)
+{
+    uint64_t ram = mib * MIB;
+    uint64_t off = (uint64_t)(j + 1) * MIB + ch * 2 * PAGE_SIZE;
+
+    if ( off - 64 + DMA_TEST_LEN <= ram )
+        return off - 64;
+    return PAGE_SIZE + off % (ram - 4 * PAGE_SIZE) - 64;
+}
+
 static void guest_dma(struct run *r, struct run_world *w, unsigned int i)
 {
     struct run_guest *g = &w->guests[i];
@@ -598,14 +642,13 @@ static void guest_dma(struct run *r, struct run_world *w, unsigned int i)
     run_step(r, "dma", "DMA by the passed-through devices");
     for ( j = 0; j < g->nr_dtdevs; j++ )
     {
-        uint64_t ipa = GUEST_RAM0_BASE + (uint64_t)(j + 1) * MIB;
-
         n = run_dma_channels(g->dtdevs[j]);
         /* The first and the last channel of a multi-channel master. */
         for ( ch = 0; ch < n; ch = ch + 1 < n ? n - 1 : n )
             run_dma_roundtrip(r, d, g->dtdevs[j], ch,
-                              ipa + ch * 2 * PAGE_SIZE - 64, DMA_TEST_LEN,
-                              &ctx);
+                              GUEST_RAM0_BASE +
+                              dma_offset(g->memory_mib, j, ch),
+                              DMA_TEST_LEN, &ctx);
     }
 }
 
@@ -748,8 +791,7 @@ static void free_world(struct run_world *w)
 
     for ( i = 0; i < w->nr_guests; i++ )
         run_guest_free(&w->guests[i]);
-    free(w->patched);
-    free(w->file_blob);
+    sim_tree_free(&w->tree);
 }
 
 static int scenario(struct run *r, struct run_world *w,
@@ -762,8 +804,8 @@ static int scenario(struct run *r, struct run_world *w,
     if ( !boot_and_probe(r, w) )
         return w->booted && r->failed ? SIM_EXIT_FAILED : SIM_EXIT_INVALID;
     quarantine_masters(r, w);
-    if ( !build_dom0(r, w, o->dom0_mib) )
-        return SIM_EXIT_FAILED;
+    if ( !build_dom0(r, w, o->dom0_mib, &exit_code) )
+        return exit_code != SIM_EXIT_OK ? exit_code : SIM_EXIT_FAILED;
 
     free_before = hosted_pages_free();
     ctx_before = run_root_contexts_enabled();

@@ -20,10 +20,12 @@ struct sim_command {
 int cmd_dt(int argc, char **argv);
 int cmd_boards(int argc, char **argv);
 int cmd_run(int argc, char **argv);
+int cmd_check(int argc, char **argv);
 
 extern const char cmd_dt_usage[];
 extern const char cmd_boards_usage[];
 extern const char cmd_run_usage[];
+extern const char cmd_check_usage[];
 
 /* Prints "ipmmu-sim: " + message + newline on stderr. */
 void sim_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -14,6 +14,8 @@ static const struct sim_command commands[] = {
     { "boards", "list the built-in boards", cmd_boards_usage, cmd_boards },
     { "run", "boot a board, pass devices through to guests, check DMA",
       cmd_run_usage, cmd_run },
+    { "check", "check a tree and guest configs for passthrough, no run",
+      cmd_check_usage, cmd_check },
 };
 
 #define NR_COMMANDS (sizeof(commands) / sizeof(commands[0]))

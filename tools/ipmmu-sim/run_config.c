@@ -37,6 +37,7 @@ struct value {
     char *string;
     unsigned int nr_items;
     char *items[RUN_MAX_DTDEVS];
+    unsigned int item_lines[RUN_MAX_DTDEVS];
 };
 
 static int fail(struct reader *r, const char *fmt, ...)
@@ -130,24 +131,75 @@ static int read_string(struct reader *r, char **out)
     return 0;
 }
 
+int run_config_number(const char *s, uint64_t *out, char *why,
+                      size_t whylen)
+{
+    const char *digits = s;
+    int base = 10;
+    uint64_t v = 0;
+
+    if ( s[0] == '-' )
+    {
+        snprintf(why, whylen, "'%s': negative numbers are not allowed", s);
+        return -1;
+    }
+    if ( s[0] == '0' && (s[1] == 'x' || s[1] == 'X') )
+    {
+        base = 16;
+        digits = s + 2;
+    }
+    else if ( s[0] == '0' && s[1] != '\0' )
+    {
+        /* xl's reader takes this as octal, a human as decimal: refuse. */
+        snprintf(why, whylen, "'%s': a leading 0 is ambiguous (octal to "
+                 "some readers): write it in decimal or as 0x hex", s);
+        return -1;
+    }
+    if ( !*digits )
+    {
+        snprintf(why, whylen, "'%s' is not a number", s);
+        return -1;
+    }
+    for ( ; *digits; digits++ )
+    {
+        unsigned int d;
+
+        if ( *digits >= '0' && *digits <= '9' )
+            d = *digits - '0';
+        else if ( base == 16 && isxdigit((unsigned char)*digits) )
+            d = (tolower((unsigned char)*digits) - 'a') + 10;
+        else
+        {
+            snprintf(why, whylen, "'%s' is not a number (decimal or 0x "
+                     "hex)", s);
+            return -1;
+        }
+        if ( v > (UINT64_MAX - d) / base )
+        {
+            snprintf(why, whylen, "'%s' does not fit in 64 bits", s);
+            return -1;
+        }
+        v = v * base + d;
+    }
+    *out = v;
+    return 0;
+}
+
 static int read_number(struct reader *r, uint64_t *out)
 {
-    char *end;
-    char buf[32];
+    char buf[32], why[128];
     size_t n = 0;
 
-    while ( r->p < r->end && (isalnum((unsigned char)*r->p)) )
+    while ( r->p < r->end &&
+            (isalnum((unsigned char)*r->p) || (n == 0 && *r->p == '-')) )
     {
         if ( n + 1 >= sizeof(buf) )
             return fail(r, "number too long");
         buf[n++] = *r->p++;
     }
     buf[n] = '\0';
-
-    errno = 0;
-    *out = strtoull(buf, &end, 0);
-    if ( *end || errno )
-        return fail(r, "'%s' is not a number", buf);
+    if ( run_config_number(buf, out, why, sizeof(why)) )
+        return fail(r, "%s", why);
     return 0;
 }
 
@@ -178,6 +230,7 @@ static int read_list(struct reader *r, struct value *v)
             return fail(r, "a list holds quoted strings");
         if ( v->nr_items == RUN_MAX_DTDEVS )
             return fail(r, "more than %d items in a list", RUN_MAX_DTDEVS);
+        v->item_lines[v->nr_items] = r->line;
         if ( read_string(r, &v->items[v->nr_items]) )
             return -1;
         v->nr_items++;
@@ -206,7 +259,7 @@ static int read_value(struct reader *r, struct value *v)
         v->kind = VAL_LIST;
         return read_list(r, v);
     }
-    if ( isdigit((unsigned char)*r->p) )
+    if ( isdigit((unsigned char)*r->p) || *r->p == '-' )
     {
         v->kind = VAL_NUMBER;
         return read_number(r, &v->number);
@@ -276,6 +329,7 @@ static int apply(struct reader *rd, struct run_guest *g, const char *key,
                         (unsigned long long)v->number,
                         (unsigned long long)RUN_MEMORY_MAX_MIB);
         g->memory_mib = v->number;
+        g->memory_line = v->line;
         *seen |= 2;
     }
     else if ( strcmp(key, "dtdev") == 0 )
@@ -292,6 +346,7 @@ static int apply(struct reader *rd, struct run_guest *g, const char *key,
             for ( j = 0; j < g->nr_dtdevs; j++ )
                 if ( strcmp(g->dtdevs[j], v->items[i]) == 0 )
                     return fail(r, "dtdev lists \"%s\" twice", v->items[i]);
+            g->dtdev_lines[g->nr_dtdevs] = v->item_lines[i];
             g->dtdevs[g->nr_dtdevs++] = v->items[i];
             v->items[i] = NULL;
         }

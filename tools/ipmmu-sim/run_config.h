@@ -22,8 +22,10 @@
 struct run_guest {
     char name[RUN_NAME_MAX + 1];
     uint64_t memory_mib;
+    unsigned int memory_line;                   /* 0: not from a file */
     unsigned int nr_dtdevs;
     char *dtdevs[RUN_MAX_DTDEVS];
+    unsigned int dtdev_lines[RUN_MAX_DTDEVS];   /* 0: not from a file */
     const char *source;             /* file name, or "built-in" */
     unsigned int nr_ignored;
     char *ignored[RUN_MAX_IGNORED]; /* keys read but not simulated */
@@ -40,5 +42,13 @@ int run_config_parse(const char *text, size_t len, const char *source,
 int run_config_load(const char *path, struct run_guest *g, char *err,
                     size_t errlen);
 void run_guest_free(struct run_guest *g);
+
+/*
+ * A number as configurations and options write it: decimal, or hex
+ * after 0x.  Refused, with the reason in 'why': a sign, a leading 0
+ * (octal to xl's own reader), other characters, more than 64 bits.
+ */
+int run_config_number(const char *s, uint64_t *out, char *why,
+                      size_t whylen);
 
 #endif /* IPMMU_SIM_RUN_CONFIG_H */

@@ -97,8 +97,9 @@ static int dt_check_layout(const void *fdt)
 
     if ( nr_rsv < 0 )
     {
-        dt_err("header", "memory reservation map runs past the blob (%s)",
-               fdt_strerror(nr_rsv));
+        dt_err("header", "memory reservation map at byte offset %u runs "
+               "past the blob's %u bytes (%s)", fdt_off_mem_rsvmap(fdt),
+               fdt_totalsize(fdt), fdt_strerror(nr_rsv));
         return -EINVAL;
     }
     blk[nr].name = "memory reservation map";

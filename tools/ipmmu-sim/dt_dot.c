@@ -1,0 +1,198 @@
+/*
+ * The topology as Graphviz (dt_dot.h).  Graph ids are generated ("i3",
+ * "u3_17", "m5"), never taken from the tree, so no node name can break
+ * the syntax; labels are escaped.
+ */
+#include <stdbool.h>
+#include <string.h>
+
+#include <xen/device_tree.h>
+#include "tools/ipmmu-sim/dt_dot.h"
+#include "tools/ipmmu-sim/dtdev_path.h"
+#include "tools/ipmmu-sim/run_scenario.h"
+
+/* One fill colour per guest, in config order; dom0 keeps the default. */
+static const char *const guest_colours[] = {
+    "#8dd3c7", "#fb8072", "#80b1d3", "#fdb462", "#b3de69",
+    "#fccde5", "#bc80bd", "#ccebc5", "#ffed6f", "#bebada",
+};
+#define NR_COLOURS (sizeof(guest_colours) / sizeof(guest_colours[0]))
+
+static void dot_string(FILE *out, const char *s)
+{
+    fputc('"', out);
+    for ( ; *s; s++ )
+    {
+        if ( *s == '\n' )
+            fputs("\\n", out);
+        else if ( *s == '"' || *s == '\\' )
+            fprintf(out, "\\%c", *s);
+        else
+            fputc((unsigned char)*s >= ' ' ? *s : '?', out);
+    }
+    fputc('"', out);
+}
+
+static int ipmmu_index(const struct dt_report *r,
+                       const struct dt_device_node *np)
+{
+    unsigned int i;
+
+    for ( i = 0; i < r->nr_ipmmus; i++ )
+        if ( r->ipmmus[i].np == np )
+            return (int)i;
+    return -1;
+}
+
+/*
+ * INTEGRATION(iso): uTLB groups.  Whether the uTLB 'id' of IPMMU 'ipmmu'
+ * belongs to a group that several masters share comes from
+ * tools/ipmmu-sim/utlb_groups.h (branch iso); connect it here.  Until
+ * then no uTLB is drawn as shared.
+ */
+static bool utlb_is_shared(const struct dt_report *r, unsigned int ipmmu,
+                           uint32_t id)
+{
+    (void)r;
+    (void)ipmmu;
+    (void)id;
+    return false;
+}
+
+/* The guest whose dtdev list holds 'np', or -1 (dom0). */
+static int owner_of(const struct dt_device_node *np,
+                    const struct dt_device_node *const *dev_nodes,
+                    const int *dev_guest, unsigned int nr_devs)
+{
+    unsigned int i;
+
+    for ( i = 0; i < nr_devs; i++ )
+        if ( dev_nodes[i] == np )
+            return dev_guest[i];
+    return -1;
+}
+
+/*
+ * A run of consecutive uTLBs of one IPMMU (a multi-channel master's) is
+ * one node "uTLB 0-15"; the graph is strict, so a node or edge printed
+ * twice is drawn once.
+ */
+static void print_utlbs(FILE *out, const struct dt_report *r,
+                        unsigned int master, unsigned int ip, uint32_t first,
+                        uint32_t last, const char *edge_attrs)
+{
+    bool shared = false;
+    uint32_t id;
+
+    for ( id = first; ; id++ )
+    {
+        shared = shared || utlb_is_shared(r, ip, id);
+        if ( id == last )
+            break;
+    }
+    fprintf(out, "  u%u_%u_%u [shape=ellipse, label=\"uTLB %u", ip, first,
+            last, first);
+    if ( last != first )
+        fprintf(out, "-%u", last);
+    fprintf(out, "\"%s];\n", shared
+            ? ", style=filled, fillcolor=\"#ff4040\", penwidth=3" : "");
+    fprintf(out, "  u%u_%u_%u -> i%u;\n", ip, first, last, ip);
+    fprintf(out, "  m%u -> u%u_%u_%u%s;\n", master, ip, first, last,
+            edge_attrs);
+}
+
+static void print_ipmmus(FILE *out, const struct dt_report *r)
+{
+    unsigned int i;
+
+    for ( i = 0; i < r->nr_ipmmus; i++ )
+    {
+        const struct report_ipmmu *ip = &r->ipmmus[i];
+        char label[200];
+        int main_idx;
+
+        snprintf(label, sizeof(label), "%s\n%s %s", dt_node_full_name(ip->np),
+                 ip->is_root ? "root" : "cache", ipmmu_gen_name(ip->gen));
+        fprintf(out, "  i%u [shape=box, %slabel=", i, ip->is_root
+                ? "style=\"filled,bold\", fillcolor=\"#f4c430\", " : "");
+        dot_string(out, label);
+        fprintf(out, "];\n");
+        if ( ip->is_root )
+            continue;
+        main_idx = ipmmu_index(r, dt_parse_phandle(ip->np,
+                                                   "renesas,ipmmu-main", 0));
+        if ( main_idx >= 0 )
+            fprintf(out, "  i%u -> i%d [style=bold];\n", i, main_idx);
+    }
+}
+
+int dt_dot_print(FILE *out, const char *label, const struct dt_report *r,
+                 const struct run_guest *guests, unsigned int nr_guests,
+                 char *err, size_t errlen)
+{
+    const struct dt_device_node *dev_nodes[RUN_MAX_GUESTS * RUN_MAX_DTDEVS];
+    int dev_guest[RUN_MAX_GUESTS * RUN_MAX_DTDEVS];
+    unsigned int i, k, nr_devs = 0;
+
+    for ( i = 0; i < nr_guests; i++ )
+        for ( k = 0; k < guests[i].nr_dtdevs; k++ )
+        {
+            struct dt_device_node *np;
+
+            if ( dtdev_resolve(guests[i].dtdevs[k], &np, err, errlen) )
+            {
+                size_t n = strlen(err);
+
+                snprintf(err + n, errlen - n, " (%s)", guests[i].source);
+                return -1;
+            }
+            dev_nodes[nr_devs] = np;
+            dev_guest[nr_devs++] = (int)i;
+        }
+    fprintf(out, "strict digraph ipmmu {\n  rankdir=LR;\n  label=");
+    dot_string(out, label);
+    fprintf(out, ";\n  node [fontname=\"Helvetica\", fontsize=10];\n");
+    print_ipmmus(out, r);
+    for ( i = 0; i < r->nr_masters; i++ )
+    {
+        const struct report_master *m = &r->masters[i];
+        int g = owner_of(m->np, dev_nodes, dev_guest, nr_devs);
+        char mlabel[300];
+
+        snprintf(mlabel, sizeof(mlabel), "%s%s%s%s",
+                 dt_node_full_name(m->np), m->available ? "" : "\n(disabled)",
+                 g >= 0 ? "\nguest " : "", g >= 0 ? guests[g].name : "");
+        fprintf(out, "  m%u [shape=component, style=filled, fillcolor=\"%s\""
+                ", label=", i, g >= 0 ? guest_colours[g % NR_COLOURS]
+                                      : "#e0e0e0");
+        dot_string(out, mlabel);
+        fprintf(out, "];\n");
+        for ( k = 0; k < m->nr_refs; )
+        {
+            int ip = ipmmu_index(r, m->refs[k].iommu);
+            unsigned int e = k;
+
+            while ( e + 1 < m->nr_refs &&
+                    m->refs[e + 1].iommu == m->refs[k].iommu &&
+                    m->refs[e + 1].id == m->refs[e].id + 1 )
+                e++;
+            if ( ip >= 0 )
+                print_utlbs(out, r, i, ip, m->refs[k].id, m->refs[e].id, "");
+            k = e + 1;
+        }
+        for ( k = 0; k < m->nr_maps; k++ )
+        {
+            int ip = ipmmu_index(r, m->maps[k].iommu);
+            char attrs[64];
+
+            if ( ip < 0 )
+                continue;
+            snprintf(attrs, sizeof(attrs), " [style=dashed, label=\"rid "
+                     "%#x\"]", m->maps[k].rid_base);
+            print_utlbs(out, r, i, ip, m->maps[k].id_base,
+                        m->maps[k].id_base, attrs);
+        }
+    }
+    fprintf(out, "}\n");
+    return 0;
+}
