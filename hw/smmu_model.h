@@ -87,8 +87,9 @@ void smmu_model_flavour_defaults(struct smmu_model_config *cfg);
 /*
  * Create a model.  Returns NULL with a reason in 'why' for a bad
  * configuration (no memory or clock, sizes out of range, more context
- * banks than pages, a SMMUv2 with fewer context interrupts than context
- * banks) or when host memory runs out.
+ * banks than pages, an address size the ID registers cannot encode) or
+ * when host memory runs out.  A context bank with no interrupt line
+ * given raises nothing (logged when it would).
  */
 struct smmu_model *smmu_model_create(const struct smmu_model_config *cfg,
                                      const char **why);

@@ -1,0 +1,7 @@
+# The Arm SMMU (v1/v2) hardware model (hw/smmu_model*) and its tests.
+# See docs/smmu-model.md.
+HW_SRCS += hw/smmu_model.c hw/smmu_model_xlate.c
+
+TESTS += test_smmu_model_regs
+test_smmu_model_regs_SRCS := tests/hw/test_smmu_model_regs.c \
+                             tests/hw/smmu_model_testlib.c
