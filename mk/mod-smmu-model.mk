@@ -18,3 +18,7 @@ HOSTED_SRCS += hosted/platform_smmu.c
 # The platform built from the SMMU boards (zynqmp-zcu102, amd-seattle).
 TESTS += test_platform_smmu
 test_platform_smmu_SRCS := tests/hosted/test_platform_smmu.c
+
+# The SMMU model's translation throughput, in bench_translate beside the
+# IPMMU's (same translate.json, backend "smmu_model").
+bench_translate_SRCS += bench/translate/smmu_cases.c
