@@ -26,3 +26,10 @@ test_platform_smmu_SRCS := tests/hosted/test_platform_smmu.c
 # The SMMU model's translation throughput, in bench_translate beside the
 # IPMMU's (same translate.json, backend "smmu_model").
 bench_translate_SRCS += bench/translate/smmu_cases.c
+
+# Several threads on one model; also under ThreadSanitizer (test-tsan,
+# whose rule in mod-xmalloc.mk is read after this fragment).
+TESTS += test_smmu_model_threads
+TSAN_TESTS += test_smmu_model_threads
+test_smmu_model_threads_SRCS := tests/hw/test_smmu_model_threads.c \
+                                tests/hw/smmu_model_testlib.c
