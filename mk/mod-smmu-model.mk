@@ -1,0 +1,13 @@
+# The Arm SMMU (v1/v2) hardware model (hw/smmu_model*) and its tests.
+# See docs/smmu-model.md.
+HW_SRCS += hw/smmu_model.c hw/smmu_model_xlate.c
+
+TESTS += test_smmu_model_regs
+test_smmu_model_regs_SRCS := tests/hw/test_smmu_model_regs.c \
+                             tests/hw/smmu_model_testlib.c
+
+# Translation: the walk is checked against the P2M's reference walker.
+TESTS += test_smmu_model_xlate
+test_smmu_model_xlate_SRCS := tests/hw/test_smmu_model_xlate.c \
+                              tests/hw/smmu_model_testlib.c \
+                              tests/common/ref_walker.c
