@@ -1,0 +1,236 @@
+/*
+ * Arm SMMU driver under concurrency, meant for ThreadSanitizer (it is one
+ * of the TSAN_TESTS of `make test`) as well as ASan.  Four threads at
+ * once on one SMMU:
+ *  - DMA by a guest's device to a page whose mapping never changes: every
+ *    transfer must succeed;
+ *  - P2M removals and re-insertions of another page of that guest (in
+ *    another 2 MiB block, split beforehand, so that no table the first
+ *    thread walks is written): one VMID invalidation per removal;
+ *  - a second device of that guest assigned and taken back, with a DMA
+ *    after each step: it moves its bytes while assigned and faults (ICF)
+ *    while blocked, never anything else;
+ *  - a second guest's device faulting outside its P2M, so that fault
+ *    reports run while the others hold the driver's lock.
+ */
+#include <pthread.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include <xen/device_tree.h>
+#include <xen/domain.h>
+#include <xen/iommu.h>
+#include <asm/domain.h>
+#include <asm/p2m.h>
+
+#include "hosted/console.h"
+#include "hosted/platform.h"
+
+#include "smmu_test_env.h"
+
+#ifndef ITERATIONS
+#define ITERATIONS 600
+#endif
+
+struct stress {
+    struct domain *d, *d2;
+    uint64_t stable_ipa, moving_ipa;
+    mfn_t mfn;
+    pthread_barrier_t start;
+    /* Results, each written by one thread only. */
+    unsigned int stable_ok, stable_bad;
+    unsigned int removes, p2m_errors;
+    unsigned int moves, move_errors, moved_ok, moved_blocked, moved_bad;
+    unsigned int faults_seen, faults_bad;
+};
+
+static void *stable_dma_thread(void *arg)
+{
+    struct stress *s = arg;
+    unsigned char buf[128];
+    unsigned int i;
+
+    memset(buf, 0x5a, sizeof(buf));
+    pthread_barrier_wait(&s->start);
+    for ( i = 0; i < ITERATIONS; i++ )
+    {
+        if ( smmu_test_dma(G_SMMU0, 0x10, s->stable_ipa, buf, sizeof(buf),
+                           true, NULL) == SMMU_OK )
+            s->stable_ok++;
+        else
+            s->stable_bad++;
+    }
+    return NULL;
+}
+
+static void *p2m_thread(void *arg)
+{
+    struct stress *s = arg;
+    gfn_t gfn = _gfn(s->moving_ipa >> PAGE_SHIFT);
+    unsigned int i;
+
+    pthread_barrier_wait(&s->start);
+    for ( i = 0; i < ITERATIONS; i++ )
+    {
+        if ( guest_physmap_remove_page(s->d, gfn, s->mfn, 0) )
+            s->p2m_errors++;
+        else
+            s->removes++;
+        if ( guest_physmap_add_entry(s->d, gfn, s->mfn, 0, p2m_ram_rw) )
+            s->p2m_errors++;
+    }
+    return NULL;
+}
+
+static void *assign_thread(void *arg)
+{
+    struct stress *s = arg;
+    struct dt_device_node *np = dt_find_node_by_path(G_DMA1);
+    unsigned char buf[64];
+    unsigned int i;
+
+    memset(buf, 0x77, sizeof(buf));
+    pthread_barrier_wait(&s->start);
+    for ( i = 0; i < ITERATIONS / 4; i++ )
+    {
+        enum smmu_model_outcome o;
+
+        if ( iommu_assign_dt_device(s->d, np) )
+        {
+            s->move_errors++;
+            continue;
+        }
+        o = smmu_test_dma(G_SMMU0, 0x11, s->stable_ipa + 0x1000, buf,
+                          sizeof(buf), true, NULL);
+        s->moved_ok += o == SMMU_OK;
+        s->moved_bad += o != SMMU_OK;
+        if ( iommu_deassign_dt_device(s->d, np) )
+        {
+            s->move_errors++;
+            continue;
+        }
+        o = smmu_test_dma(G_SMMU0, 0x11, s->stable_ipa + 0x1000, buf,
+                          sizeof(buf), true, NULL);
+        s->moved_blocked += o == SMMU_FAULT_ICF;
+        s->moved_bad += o != SMMU_FAULT_ICF;
+        s->moves++;
+    }
+    return NULL;
+}
+
+static void *fault_thread(void *arg)
+{
+    struct stress *s = arg;
+    unsigned char buf[32] = { 0 };
+    unsigned int i;
+
+    pthread_barrier_wait(&s->start);
+    for ( i = 0; i < ITERATIONS / 2; i++ )
+    {
+        if ( smmu_test_dma(G_SMMU0, 0x20, GUEST_RAM0_BASE + 64 * MIB, buf,
+                           sizeof(buf), true, NULL) == SMMU_FAULT_TF )
+            s->faults_seen++;
+        else
+            s->faults_bad++;
+    }
+    return NULL;
+}
+
+static void concurrent_dma_p2m_assignment_and_faults(void **state)
+{
+    void *(*fn[4])(void *) = { stable_dma_thread, p2m_thread, assign_thread,
+                               fault_thread };
+    struct stress s = { 0 };
+    pthread_t t[4];
+    uint64_t inv_before;
+    struct smmu_model_stats st;
+    unsigned int i;
+    p2m_type_t type;
+    gfn_t next;
+
+    (void)state;
+    assert_int_equal(smmu_test_boot_tree(SMMU_TREE_GENERIC), 0);
+    assert_int_equal(ipmmu_test_add_all_devices(), 7);
+    s.d = ipmmu_test_guest(1, "stress", 16);
+    s.d2 = ipmmu_test_guest(2, "faulty", 16);
+    assert_int_equal(ipmmu_test_assign(s.d, G_DMA0), 0);
+    assert_int_equal(ipmmu_test_assign(s.d2, G_MMC), 0);
+    s.stable_ipa = GUEST_RAM0_BASE + 1 * MIB;
+    s.moving_ipa = GUEST_RAM0_BASE + 8 * MIB + 0x5000;
+    /* Split the moving page's block now, not while the others walk. */
+    next = _gfn((s.moving_ipa >> PAGE_SHIFT) + 1);
+    assert_int_equal(guest_physmap_remove_page(s.d, next,
+                         p2m_lookup(s.d, next, &type), 0), 0);
+    s.mfn = p2m_lookup(s.d, _gfn(s.moving_ipa >> PAGE_SHIFT), &type);
+    smmu_model_get_stats(smmu_test_model(G_SMMU0), &st);
+    inv_before = st.tlb_invalidations;
+    console_capture_stop();           /* hundreds of fault reports */
+
+    assert_int_equal(pthread_barrier_init(&s.start, NULL, 4), 0);
+    for ( i = 0; i < 4; i++ )
+        assert_int_equal(pthread_create(&t[i], NULL, fn[i], &s), 0);
+    for ( i = 0; i < 4; i++ )
+        assert_int_equal(pthread_join(t[i], NULL), 0);
+    pthread_barrier_destroy(&s.start);
+    console_capture_start();
+
+    print_message("stable DMA %u; removals %u; moves %u (%u moved, %u "
+                  "blocked); faults %u\n", s.stable_ok, s.removes, s.moves,
+                  s.moved_ok, s.moved_blocked, s.faults_seen);
+    assert_int_equal(s.stable_ok, ITERATIONS);
+    assert_int_equal(s.stable_bad, 0);
+    assert_int_equal(s.p2m_errors, 0);
+    assert_int_equal(s.removes, ITERATIONS);
+    assert_int_equal(s.move_errors, 0);
+    assert_int_equal(s.moves, ITERATIONS / 4);
+    assert_int_equal(s.moved_ok, ITERATIONS / 4);
+    assert_int_equal(s.moved_blocked, ITERATIONS / 4);
+    assert_int_equal(s.moved_bad, 0);
+    assert_int_equal(s.faults_seen, ITERATIONS / 2);
+    assert_int_equal(s.faults_bad, 0);
+    assert_false(s.d->is_crashed);
+    assert_int_equal(smmu_domain_fault_count(s.d2), ITERATIONS / 2);
+
+    /* One invalidation per removal; moving dma1 within d keeps the bank. */
+    smmu_model_get_stats(smmu_test_model(G_SMMU0), &st);
+    assert_int_equal(st.tlb_invalidations - inv_before, ITERATIONS);
+
+    /* Consistent end state: dma1 blocked, dma0 translated. */
+    assert_int_equal(smmu_test_gr0(G_SMMU0,
+                         SMMU_GR0_S2CR(smmu_test_sme(G_SMMU0, 0x11, 0))),
+                     S2CR_TYPE_FAULT);
+    assert_int_equal(smmu_test_gr0(G_SMMU0,
+                         SMMU_GR0_S2CR(smmu_test_sme(G_SMMU0, 0x10, 0))),
+                     S2CR_TYPE_TRANS |
+                     S2CR_CBNDX(smmu_test_domain_cb(s.d, G_SMMU0)));
+    {
+        unsigned char out[256], seen[256];
+
+        memset(out, 0xc3, sizeof(out));
+        assert_int_equal(smmu_test_dma(G_SMMU0, 0x10, s.moving_ipa, out,
+                                       sizeof(out), true, NULL), SMMU_OK);
+        ipmmu_test_guest_read(s.d, s.moving_ipa, seen, sizeof(seen));
+        assert_memory_equal(out, seen, sizeof(out));
+    }
+
+    domain_destroy(s.d);
+    domain_destroy(s.d2);
+    smmu_test_shutdown();
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_teardown(concurrent_dma_p2m_assignment_and_faults,
+                                  smmu_test_teardown),
+    };
+
+    return cmocka_run_group_tests_name("smmu_stress", tests, NULL, NULL);
+}
