@@ -96,6 +96,7 @@ static void sweep(const struct sweep_case *c)
     assert_true(o.booted && o.probed && o.guest && o.dma_ok);
     assert_int_equal(o.pages_left, 0);
     assert_true(count > 10);
+    print_message("%lu allocations, each failed in turn\n", count);
 
     for ( n = 1; n <= count; n++ )
     {
@@ -120,6 +121,12 @@ static void sweep(const struct sweep_case *c)
         assert_int_equal(xmalloc_live_blocks(), blocks);
         assert_int_equal(hosted_mmio_live_mappings(), maps);
         assert_true(list_empty(&smmu_devices));
+        /* Every interrupt line of both trees is free again. */
+        assert_false(hosted_irq_has_handler(155 + 32));
+        assert_false(hosted_irq_has_handler(156 + 32));
+        assert_false(hosted_irq_has_handler(161 + 32));
+        assert_false(hosted_irq_has_handler(332 + 32));
+        assert_false(hosted_irq_has_handler(336 + 32));
         assert_int_equal(xmem_pool_check(NULL), 0);
     }
     /* Failing allocations made the runs fail, not succeed silently. */
