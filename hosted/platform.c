@@ -15,6 +15,7 @@
 #include "hosted/mmio.h"
 #include "hosted/platform.h"
 #include "hosted/ram.h"
+#include "hosted/platform_smmu.h"
 #include "hw/soc.h"
 
 static struct soc *the_soc;
@@ -251,11 +252,10 @@ static int collect_masters(struct platform_build *b)
     dt_for_each_device_node(dt_host, np)
     {
         int i, n = dt_count_phandle_with_args(np, "iommus", "#iommu-cells");
+        unsigned int first = pi;
 
         if ( n <= 0 )
             continue;
-        b->masters[mi] = (struct soc_master_desc){
-            dt_node_full_name(np), (unsigned int)n, &b->ports[pi] };
         for ( i = 0; i < n; i++ )
         {
             struct dt_phandle_args args;
@@ -265,6 +265,9 @@ static int collect_masters(struct platform_build *b)
                                             &args) )
                 return fail(b, -EINVAL, "%s: iommus entry %d unreadable",
                             dt_node_full_name(np), i);
+            /* Streams into an Arm SMMU are hosted/platform_smmu.c's. */
+            if ( platform_node_is_smmu(args.np) )
+                continue;
             idx = find_ipmmu_index(b, args.np);
             if ( idx < 0 || args.args_count != 1 )
                 return fail(b, -EINVAL,
@@ -273,7 +276,10 @@ static int collect_masters(struct platform_build *b)
             b->ports[pi++] = (struct soc_port_desc){ (unsigned int)idx,
                                                      args.args[0] };
         }
-        mi++;
+        if ( pi == first )
+            continue;
+        b->masters[mi++] = (struct soc_master_desc){
+            dt_node_full_name(np), pi - first, &b->ports[first] };
     }
     b->desc.masters = b->masters;
     b->desc.nr_masters = mi;
@@ -315,6 +321,7 @@ static int register_windows(struct platform_build *b)
 int platform_boot(const void *fdt, size_t size, char *err, size_t errlen)
 {
     struct platform_build b = { .err = err, .errlen = errlen };
+    struct platform_smmus smmus = { 0 };
     struct soc_hooks hooks = {
         .now_ns = platform_now,
         .raise_irq = platform_raise_irq,
@@ -337,6 +344,8 @@ int platform_boot(const void *fdt, size_t size, char *err, size_t errlen)
     if ( !rc )
         rc = collect_masters(&b);
     if ( !rc )
+        rc = platform_smmus_collect(&smmus, &b.desc, err, errlen);
+    if ( !rc )
     {
         hooks.mem = hosted_phys_mem();
         the_soc = soc_create(&b.desc, &hooks, soc_err, sizeof(soc_err));
@@ -347,6 +356,7 @@ int platform_boot(const void *fdt, size_t size, char *err, size_t errlen)
         rc = register_windows(&b);
     free(b.masters);
     free(b.ports);
+    platform_smmus_free(&smmus);
     if ( rc )
         platform_shutdown();
     return rc;
@@ -364,4 +374,30 @@ void platform_shutdown(void)
 struct soc *platform_soc(void)
 {
     return the_soc;
+}
+
+int platform_smmu_dma_read(const char *path, unsigned int channel,
+                           uint64_t iova, void *buf, size_t len,
+                           struct soc_smmu_dma_result *res)
+{
+    if ( !the_soc )
+    {
+        if ( res )
+            memset(res, 0, sizeof(*res)), res->outcome = SMMU_BAD_REQUEST;
+        return -1;
+    }
+    return soc_smmu_dma_read(the_soc, path, channel, iova, buf, len, res);
+}
+
+int platform_smmu_dma_write(const char *path, unsigned int channel,
+                            uint64_t iova, const void *buf, size_t len,
+                            struct soc_smmu_dma_result *res)
+{
+    if ( !the_soc )
+    {
+        if ( res )
+            memset(res, 0, sizeof(*res)), res->outcome = SMMU_BAD_REQUEST;
+        return -1;
+    }
+    return soc_smmu_dma_write(the_soc, path, channel, iova, buf, len, res);
 }

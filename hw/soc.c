@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "hw/prr.h"
+#include "hw/soc_smmu.h"
 
 struct soc_master {
     char *path;
@@ -22,7 +23,8 @@ struct soc {
     struct ipmmu_model *ipmmus[SOC_MAX_IPMMUS];
     char *ipmmu_names[SOC_MAX_IPMMUS];
     unsigned int nr_windows;
-    struct soc_window windows[SOC_MAX_IPMMUS + 1];
+    struct soc_window windows[SOC_MAX_IPMMUS + SOC_MAX_SMMUS + 1];
+    struct soc_smmus *smmus;
     unsigned int nr_masters;
     struct soc_master *masters;
     struct soc_master_desc *master_descs;   /* views for soc_master() */
@@ -70,6 +72,8 @@ static bool soc_desc_valid(const struct soc_desc *desc, char *err,
             return say(err, errlen, "%s: generation differs from root %s",
                        d->name, r->name), false;
     }
+    if ( !soc_smmus_valid(desc, err, errlen) )
+        return false;
     if ( desc->nr_ipmmus && roots != 1 )
         return say(err, errlen, "%u root IPMMUs: exactly one needed", roots),
                false;
@@ -219,6 +223,15 @@ struct soc *soc_create(const struct soc_desc *desc,
             }
         }
 
+    soc->smmus = soc_smmus_create(desc, hooks, err, errlen);
+    if ( !soc->smmus )
+    {
+        soc_destroy(soc);
+        return NULL;
+    }
+    soc->nr_windows += soc_smmus_windows(soc->smmus,
+                                         &soc->windows[soc->nr_windows]);
+
     if ( copy_masters(soc, desc) )
         goto oom;
     return soc;
@@ -241,6 +254,7 @@ void soc_destroy(struct soc *soc)
             ipmmu_model_destroy(soc->ipmmus[i]);
     if ( soc->root >= 0 && soc->ipmmus[soc->root] )
         ipmmu_model_destroy(soc->ipmmus[soc->root]);
+    soc_smmus_destroy(soc->smmus);
     for ( i = 0; i < soc->nr_ipmmus; i++ )
         free(soc->ipmmu_names[i]);
     for ( i = 0; soc->masters && i < soc->nr_masters; i++ )
@@ -252,6 +266,11 @@ void soc_destroy(struct soc *soc)
     free(soc->master_descs);
     free(soc->name);
     free(soc);
+}
+
+struct soc_smmus *soc_smmus_of(const struct soc *soc)
+{
+    return soc->smmus;
 }
 
 unsigned int soc_nr_windows(const struct soc *soc)

@@ -1,6 +1,6 @@
 # The Arm SMMU (v1/v2) hardware model (hw/smmu_model*) and its tests.
 # See docs/smmu-model.md.
-HW_SRCS += hw/smmu_model.c hw/smmu_model_xlate.c
+HW_SRCS += hw/smmu_model.c hw/smmu_model_xlate.c hw/soc_smmu.c
 
 TESTS += test_smmu_model_regs
 test_smmu_model_regs_SRCS := tests/hw/test_smmu_model_regs.c \
@@ -11,3 +11,6 @@ TESTS += test_smmu_model_xlate
 test_smmu_model_xlate_SRCS := tests/hw/test_smmu_model_xlate.c \
                               tests/hw/smmu_model_testlib.c \
                               tests/common/ref_walker.c
+
+# The platform's SMMUs from the device tree (hosted/platform.c calls it).
+HOSTED_SRCS += hosted/platform_smmu.c
