@@ -48,7 +48,8 @@ int smmu_test_boot(const void *blob, size_t size)
 {
     console_set_echo(false);
     console_capture_start();
-    assert_int_equal(smmu_test_platform_boot(blob, size), 0);
+    if ( smmu_test_platform_boot(blob, size) )
+        fail_msg("platform_boot: %s", smmu_test_platform_error());
     return iommu_setup();
 }
 

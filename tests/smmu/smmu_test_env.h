@@ -30,7 +30,6 @@
 #define G_SATA    "/soc/sata@fd0c0000"      /* smmu1 0x5 */
 #define G_ETH     "/soc/ethernet@ff0e0000"  /* smmu1 0x100 mask 0xff */
 #define G_USB     "/soc/usb@ff0f0000"       /* smmu1 0xf0 mask 0x10f */
-#define G_SPI     "/soc/spi@ff100000"       /* smmu1 0x8000: too wide */
 
 /* smmu-legacy.dts */
 #define L_SMMU_SATA  "/soc/iommu@e0200000"  /* MMU-401 */
@@ -38,6 +37,7 @@
 #define L_DMA0       "/soc/dma@e0300000"    /* 0x3 */
 #define L_SATA0      "/soc/sata@e0310000"   /* 0x0, 0x1 */
 #define L_XGMAC0     "/soc/ethernet@e0700000" /* 0x100 */
+#define L_GPIO       "/soc/gpio@e0800000"   /* no stream */
 
 enum smmu_test_tree { SMMU_TREE_GENERIC, SMMU_TREE_LEGACY };
 
@@ -47,6 +47,8 @@ enum smmu_test_tree { SMMU_TREE_GENERIC, SMMU_TREE_LEGACY };
  */
 int smmu_test_platform_boot(const void *blob, size_t size);
 void smmu_test_platform_shutdown(void);
+/* Why the last smmu_test_platform_boot() failed. */
+const char *smmu_test_platform_error(void);
 bool smmu_test_platform_booted(void);
 struct smmu_model *smmu_test_platform_model(const char *path);
 struct phys_mem *smmu_test_platform_mem(void);
