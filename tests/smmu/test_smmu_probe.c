@@ -19,6 +19,7 @@
 #include <xen/domain.h>
 #include <xen/errno.h>
 #include <xen/iommu.h>
+#include <asm/domain.h>
 #include <asm/iommu_fwspec.h>
 #include <asm/p2m.h>
 
@@ -277,6 +278,81 @@ static void every_probe_order(void **state)
     }
 }
 
+/*
+ * cavium,smmu-v2: driven as an SMMUv2 whose VMIDs are unique across all
+ * SMMUs, which the P2M's VMIDs are: one guest has the same VMID on both
+ * SMMUs, another guest a different one.
+ */
+static void cavium_vmids_unique_across_smmus(void **state)
+{
+    size_t size;
+    void *blob = smmu_test_blob(SMMU_TREE_GENERIC, &size);
+    struct domain *d1, *d2;
+    uint32_t v0, v1, v2;
+
+    (void)state;
+    assert_int_equal(fdt_setprop_string(blob,
+                                        fdt_path_offset(blob, G_SMMU0),
+                                        "compatible", "cavium,smmu-v2"), 0);
+    assert_int_equal(fdt_setprop_string(blob,
+                                        fdt_path_offset(blob, G_SMMU1),
+                                        "compatible", "cavium,smmu-v2"), 0);
+    assert_int_equal(smmu_test_boot(blob, size), 0);
+    free(blob);
+    assert_true(console_capture_contains("Cavium SMMUv2 (v2)"));
+    assert_int_equal(ipmmu_test_add_all_devices(), 7);
+    d1 = ipmmu_test_guest(1, "one", 16);
+    d2 = ipmmu_test_guest(2, "two", 16);
+    assert_int_equal(ipmmu_test_assign(d1, G_MMC), 0);
+    assert_int_equal(ipmmu_test_assign(d1, G_SATA), 0);
+    assert_int_equal(ipmmu_test_assign(d2, G_DMA0), 0);
+    v0 = smmu_test_gr1(G_SMMU0, SMMU_GR1_CBAR(smmu_test_domain_cb(d1,
+                                                                  G_SMMU0)));
+    v1 = smmu_test_gr1(G_SMMU1, SMMU_GR1_CBAR(smmu_test_domain_cb(d1,
+                                                                  G_SMMU1)));
+    v2 = smmu_test_gr1(G_SMMU0, SMMU_GR1_CBAR(smmu_test_domain_cb(d2,
+                                                                  G_SMMU0)));
+    assert_int_equal(CBAR_VMID(v0), d1->arch.p2m.vmid);
+    assert_int_equal(CBAR_VMID(v1), d1->arch.p2m.vmid);
+    assert_int_equal(CBAR_VMID(v2), d2->arch.p2m.vmid);
+    assert_int_not_equal(CBAR_VMID(v0), CBAR_VMID(v2));
+    domain_destroy(d1);
+    domain_destroy(d2);
+    smmu_test_shutdown();
+}
+
+/*
+ * A `reg` window smaller than the ID registers describe: refused with a
+ * line.  (The platform sizes its model from the window, so the live
+ * tree's size is lowered between the platform's boot and the probe.)
+ */
+static void window_smaller_than_ids_refused(void **state)
+{
+    size_t size;
+    void *blob = smmu_test_blob(SMMU_TREE_GENERIC, &size);
+    const struct dt_property *pp;
+    uint32_t *cells;
+
+    (void)state;
+    console_set_echo(false);
+    console_capture_start();
+    assert_int_equal(smmu_test_platform_boot(blob, size), 0);
+    free(blob);
+    pp = dt_find_property(dt_find_node_by_path(G_SMMU1), "reg", NULL);
+    assert_non_null(pp);
+    assert_int_equal(pp->length, 16);
+    cells = pp->value;
+    cells[3] = cpu_to_fdt32(0x10000);
+
+    assert_int_equal(iommu_setup(), -EINVAL);
+    assert_true(console_capture_contains(G_SMMU1 ": register window 0x10000 "
+                                         "bytes, its ID registers need "
+                                         "0x20000"));
+    assert_null(smmu_test_device(G_SMMU1));
+    assert_non_null(smmu_test_device(G_SMMU0));
+    smmu_test_shutdown();
+}
+
 /* iommu=no-quarantine: no entries until assignment, as upstream Xen. */
 static void no_quarantine_mode(void **state)
 {
@@ -373,6 +449,8 @@ int main(void)
         TEST(mixed_bindings_refused),
         TEST(legacy_bad_entry_refused),
         TEST(every_probe_order),
+        TEST(cavium_vmids_unique_across_smmus),
+        TEST(window_smaller_than_ids_refused),
         TEST(no_quarantine_mode),
         TEST(spurious_interrupts_counted),
         TEST(shutdown_undoes_probe),
