@@ -59,12 +59,17 @@ void smmu_test_shutdown(void)
     smmu_test_platform_shutdown();
 }
 
+void smmu_test_set_quarantine(bool on)
+{
+    smmu_quarantine_enabled = on;
+}
+
 int smmu_test_teardown(void **state)
 {
     domid_t id;
 
     (void)state;
-    smmu_quarantine_enabled = true;
+    smmu_test_set_quarantine(true);
     if ( !smmu_test_platform_booted() )
         return 0;
     for ( id = 0; id < 32; id++ )

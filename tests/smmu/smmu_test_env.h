@@ -56,6 +56,11 @@ struct phys_mem *smmu_test_platform_mem(void);
 /* Boot a blob and the IOMMUs (console captured); iommu_setup()'s result. */
 int smmu_test_boot(const void *blob, size_t size);
 void smmu_test_shutdown(void);
+/*
+ * iommu=[no-]quarantine for the next boot (the driver's switch today,
+ * the core's option once it has one: change only this).
+ */
+void smmu_test_set_quarantine(bool on);
 /* cmocka teardown: whatever a failed test left (domains, platform). */
 int smmu_test_teardown(void **state);
 

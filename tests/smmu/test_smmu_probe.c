@@ -361,7 +361,7 @@ static void no_quarantine_mode(void **state)
     struct domain *d;
 
     (void)state;
-    smmu_quarantine_enabled = false;
+    smmu_test_set_quarantine(false);
     assert_int_equal(smmu_test_boot_tree(SMMU_TREE_GENERIC), 0);
     assert_true(console_capture_contains("iommu=no-quarantine"));
     assert_int_equal(ipmmu_test_add_all_devices(), 7);
@@ -379,7 +379,7 @@ static void no_quarantine_mode(void **state)
     assert_int_equal(smmu_test_sme(G_SMMU0, 0x20, 0), -ENOENT);
     assert_int_equal(smmu_test_dma(G_SMMU0, 0x20, GUEST_RAM0_BASE, buf,
                                    sizeof(buf), true, &res), SMMU_FAULT_USF);
-    smmu_quarantine_enabled = true;
+    smmu_test_set_quarantine(true);
     domain_destroy(d);
     smmu_test_shutdown();
 }
