@@ -475,6 +475,7 @@ static bool write_gr0(struct smmu_model *m, uint32_t off, uint32_t val)
     {
         m->smr[n] = val & (SMMU_SMR_VALID | SMMU_SMR_MASK_MASK |
                            SMMU_SMR_ID_MASK);
+        m->match_valid = false;
         return true;
     }
     if ( is_smr(m, off, SMMU_GR0_S2CR(0), &n) )

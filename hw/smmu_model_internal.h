@@ -84,6 +84,10 @@ struct smmu_model {
     uint32_t sgfsr, sgfsynr0, sgfsynr1, sgfsynr2;
     uint64_t sgfar;
     uint32_t smr[SMMU_MODEL_MAX_SMRS];
+    /* The last stream matching (any SMR write forgets it). */
+    bool match_valid;
+    uint32_t match_sid;
+    unsigned int match_idx, match_nr;
     uint32_t s2cr[SMMU_MODEL_MAX_SMRS];
     struct smmu_sync_dom gsync;
     unsigned int active_syncs;      /* domains with a sync in flight */
@@ -91,7 +95,7 @@ struct smmu_model {
     struct smmu_model_inject inj;
 
     struct smmu_tlb_entry *tlb;
-    unsigned int tlb_size, tlb_next, tlb_valid;
+    unsigned int tlb_size, tlb_next, tlb_valid, tlb_last;
 
     uint64_t translations, bypassed, outcomes[SMMU_NR_OUTCOMES],
              tlb_invalidations, tlb_entries_dropped, syncs, syncs_completed,

@@ -44,18 +44,30 @@ void smmu_tlb_apply(struct smmu_model *m, const struct smmu_tlbi_op *op)
     }
 }
 
+static bool tlb_matches(const struct smmu_tlb_entry *e, uint16_t vmid,
+                        uint64_t ia)
+{
+    return e->valid && e->vmid == vmid && (ia & e->nmask) == e->ia_base;
+}
+
+/*
+ * Entries are inserted only after a miss, so at most one matches: the
+ * last hit is tried first (a DMA burst stream stays in one page), then
+ * every entry.
+ */
 static struct smmu_tlb_entry *tlb_lookup(struct smmu_model *m, uint16_t vmid,
                                          uint64_t ia)
 {
     unsigned int i;
 
+    if ( tlb_matches(&m->tlb[m->tlb_last], vmid, ia) )
+        return &m->tlb[m->tlb_last];
     for ( i = 0; i < m->tlb_size; i++ )
-    {
-        struct smmu_tlb_entry *e = &m->tlb[i];
-
-        if ( e->valid && e->vmid == vmid && (ia & e->nmask) == e->ia_base )
-            return e;
-    }
+        if ( tlb_matches(&m->tlb[i], vmid, ia) )
+        {
+            m->tlb_last = i;
+            return &m->tlb[i];
+        }
     return NULL;
 }
 
@@ -184,8 +196,8 @@ static bool record_context(struct smmu_model *m, unsigned int n,
 /* ---- Stream matching ---- */
 
 /* Number of valid SMRs matching 'sid'; '*idx' is the first of them. */
-static unsigned int smr_match(const struct smmu_model *m, uint32_t sid,
-                              unsigned int *idx)
+static unsigned int smr_scan(const struct smmu_model *m, uint32_t sid,
+                             unsigned int *idx)
 {
     unsigned int i, n = 0;
     uint32_t id_mask = (1U << m->cfg.sid_bits) - 1;
@@ -205,6 +217,20 @@ static unsigned int smr_match(const struct smmu_model *m, uint32_t sid,
         }
     }
     return n;
+}
+
+/* The last stream's answer stands until an SMR is written. */
+static unsigned int smr_match(struct smmu_model *m, uint32_t sid,
+                              unsigned int *idx)
+{
+    if ( !m->match_valid || m->match_sid != sid )
+    {
+        m->match_nr = smr_scan(m, sid, &m->match_idx);
+        m->match_sid = sid;
+        m->match_valid = true;
+    }
+    *idx = m->match_idx;
+    return m->match_nr;
 }
 
 /* ---- The walk ---- */

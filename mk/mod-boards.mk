@@ -4,7 +4,8 @@
 # --- Built-in boards: boards/NAME.dts -> build/boards/NAME.dtb -> C --------
 # Every program links the blobs and boards/boards.c (GEN_SRCS is part of
 # the core), so any test or tool can boot a board with board_find().
-BOARD_NAMES := h3-salvator-xs m3n-salvator-xs s4-spider
+BOARD_NAMES := h3-salvator-xs m3n-salvator-xs s4-spider zynqmp-zcu102 \
+               amd-seattle
 BOARD_DTBS  := $(patsubst %,$(BUILD)/boards/%.dtb,$(BOARD_NAMES))
 BOARD_BLOBS := $(BUILD)/gen/boards/board_blobs.c
 GEN_SRCS    += $(BOARD_BLOBS) boards/boards.c

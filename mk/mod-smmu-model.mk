@@ -14,3 +14,11 @@ test_smmu_model_xlate_SRCS := tests/hw/test_smmu_model_xlate.c \
 
 # The platform's SMMUs from the device tree (hosted/platform.c calls it).
 HOSTED_SRCS += hosted/platform_smmu.c
+
+# The platform built from the SMMU boards (zynqmp-zcu102, amd-seattle).
+TESTS += test_platform_smmu
+test_platform_smmu_SRCS := tests/hosted/test_platform_smmu.c
+
+# The SMMU model's translation throughput, in bench_translate beside the
+# IPMMU's (same translate.json, backend "smmu_model").
+bench_translate_SRCS += bench/translate/smmu_cases.c

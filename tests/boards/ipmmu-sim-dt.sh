@@ -59,12 +59,22 @@ expect_rc boards 0
 expect_out boards '^h3-salvator-xs +Renesas Salvator-XS, R-Car H3 ES3.0 .*\(default\)$'
 expect_out boards '^m3n-salvator-xs '
 expect_out boards '^s4-spider '
-[[ $(wc -l <"$work/boards.out") -eq 3 ]] && pass || fail "boards: not 3 lines"
+expect_out boards '^zynqmp-zcu102 '
+expect_out boards '^amd-seattle '
+[[ $(wc -l <"$work/boards.out") -eq 5 ]] && pass || fail "boards: not 5 lines"
 run boards_json boards --json
 expect_rc boards_json 0
 json_ok boards_json
 
 # --- the built-in boards ----------------------------------------------------
+# The Arm SMMU boards: no IPMMU, and the command must still work.
+run zcu102 dt --board zynqmp-zcu102
+expect_rc zcu102 0
+expect_out zcu102 '^zynqmp-zcu102: [0-9]+ nodes, 0 IPMMUs, 16 masters$'
+run seattle dt --board amd-seattle
+expect_rc seattle 0
+expect_out seattle '^amd-seattle: [0-9]+ nodes, 0 IPMMUs, 0 masters$'
+
 run h3 dt --board h3-salvator-xs
 expect_rc h3 0
 expect_out h3 '^h3-salvator-xs: [0-9]+ nodes, 17 IPMMUs, 22 masters$'
