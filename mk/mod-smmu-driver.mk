@@ -32,9 +32,11 @@ SMMU_TEST_COMMON := tests/smmu/smmu_test_env.c tests/smmu/smmu_test_platform.c \
                     tests/ipmmu/ipmmu_test_env.c \
                     $(SMMU_GEN)/smmu_test_dtbs.c
 
-TESTS += test_smmu_probe test_smmu_domains test_smmu_sweep test_smmu_stress
+TESTS += test_smmu_probe test_smmu_domains test_smmu_sweep test_smmu_stress \
+         test_smmu_boards
 test_smmu_probe_SRCS := tests/smmu/test_smmu_probe.c $(SMMU_TEST_COMMON)
 test_smmu_domains_SRCS := tests/smmu/test_smmu_domains.c $(SMMU_TEST_COMMON)
 test_smmu_sweep_SRCS := tests/smmu/test_smmu_sweep.c $(SMMU_TEST_COMMON)
 test_smmu_stress_SRCS := tests/smmu/test_smmu_stress.c $(SMMU_TEST_COMMON)
+test_smmu_boards_SRCS := tests/smmu/test_smmu_boards.c $(SMMU_TEST_COMMON)
 TSAN_TESTS += test_smmu_stress
