@@ -83,7 +83,10 @@ static void generic_probe_sizes_and_resets(void **state)
     for ( i = 0; i < s->nr_cbs; i++ )
         assert_int_equal(smmu_test_cb(G_SMMU0, i, SMMU_CB_SCTLR), 0);
     assert_true(console_capture_contains("MMU-500 (v2), 48 stream match "
-                                         "registers, 16 context banks"));
+                                         "registers, 16 context banks, "
+                                         "15-bit stream IDs, 8-bit VMIDs, "
+                                         "48-bit IPA, 48-bit PA"));
+    assert_false(s->vmid16);
 
     /* Nothing registered yet: an unknown stream faults unidentified. */
     {

@@ -116,6 +116,8 @@ static int smmu_read_ids(struct smmu_device *smmu, paddr_t size)
         sidb = SMR_ID_BITS;          /* extended stream IDs are not used */
     smmu->sid_mask = (1U << sidb) - 1;
 
+    /* The P2M's VMIDs are 8 bits: VMID16 is recorded, never enabled. */
+    smmu->vmid16 = !v1 && (id2 & ID2_VMID16);
     smmu->ipa_bits = smmu_addr_size_bits(ID2_IAS(id2));
     smmu->pa_bits = smmu_addr_size_bits(ID2_OAS(id2));
     if ( v1 )
@@ -522,10 +524,11 @@ static int smmu_probe(struct dt_device_node *np, const void *data)
     p2m_restrict_ipa_bits(min(smmu->ipa_bits, (unsigned int)P2M_MAX_IPA_BITS));
 
     printk(XENLOG_INFO "SMMU: %s: %s (v%u), %u stream match registers, %u "
-           "context banks, %u-bit stream IDs, %u-bit IPA, %u-bit PA, %u "
-           "interrupts, %s binding\n", smmu->name, smmu->data->name,
-           smmu->data->version, smmu->nr_smes, smmu->nr_cbs,
-           (unsigned int)__builtin_popcount(smmu->sid_mask), smmu->ipa_bits,
+           "context banks, %u-bit stream IDs, 8-bit VMIDs%s, %u-bit IPA, "
+           "%u-bit PA, %u interrupts, %s binding\n", smmu->name,
+           smmu->data->name, smmu->data->version, smmu->nr_smes,
+           smmu->nr_cbs, (unsigned int)__builtin_popcount(smmu->sid_mask),
+           smmu->vmid16 ? " (16 available)" : "", smmu->ipa_bits,
            smmu->pa_bits, smmu->nr_irqs,
            smmu->legacy ? "legacy mmu-masters" : "generic iommus");
     if ( !smmu_quarantine() )

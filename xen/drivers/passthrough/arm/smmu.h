@@ -74,6 +74,7 @@ struct smmu_device {
     uint32_t sid_mask;               /* implemented stream ID bits */
     unsigned int ipa_bits;           /* ID2.IAS */
     unsigned int pa_bits;            /* ID2.OAS */
+    bool vmid16;                     /* ID2.VMID16 (not enabled: 8 bits) */
     bool legacy;                     /* masters from mmu-masters */
 
     unsigned int nr_irqs;            /* distinct interrupt numbers */
