@@ -371,6 +371,32 @@ static void sync_timeout_crashes_only_that_guest(void **state)
     smmu_test_shutdown();
 }
 
+/* A sync stuck while a bank is set up: the assignment fails, cleanly. */
+static void sync_timeout_at_assignment(void **state)
+{
+    struct smmu_model_inject inj = { .syncs_never_complete = 1 };
+    unsigned char buf[16] = { 0 };
+    struct domain *d;
+
+    (void)state;
+    boot_generic();
+    d = ipmmu_test_guest(1, "early", 16);
+    smmu_model_set_inject(smmu_test_model(G_SMMU0), &inj);
+    console_capture_clear();
+    assert_int_equal(ipmmu_test_assign(d, G_DMA0), -ETIMEDOUT);
+    assert_true(console_capture_contains("TLB sync did not complete"));
+    assert_int_equal(smmu_test_domain_cb(d, G_SMMU0), -1);
+    assert_null(iommu_dt_device_owner(dt_find_node_by_path(G_DMA0)));
+    assert_int_equal(smmu_test_dma(G_SMMU0, 0x10, GUEST_RAM0_BASE, buf,
+                                   sizeof(buf), true, NULL), SMMU_FAULT_ICF);
+    /* The stuck sync is spent: the next attempt works. */
+    assert_int_equal(ipmmu_test_assign(d, G_DMA0), 0);
+    assert_int_equal(smmu_test_dma(G_SMMU0, 0x10, GUEST_RAM0_BASE, buf,
+                                   sizeof(buf), true, NULL), SMMU_OK);
+    domain_destroy(d);
+    smmu_test_shutdown();
+}
+
 /* Two guests on one SMMU: own banks, own VMIDs, own memory. */
 static void two_guests_isolated_on_one_smmu(void **state)
 {
@@ -673,6 +699,14 @@ static void legacy_v1_guest_dma(void **state)
                                    out, sizeof(out), true, NULL), SMMU_OK);
     ipmmu_test_guest_read(d, GUEST_RAM0_BASE + 0x800, seen, sizeof(seen));
     assert_memory_equal(out, seen, sizeof(out));
+    /* A fault reaches the handler through the v1 context line. */
+    console_capture_clear();
+    assert_int_equal(smmu_test_dma(L_SMMU_SATA, 0x0, GUEST_RAM0_BASE +
+                                   32 * MIB, out, 16, false, NULL),
+                     SMMU_FAULT_TF);
+    assert_true(console_capture_contains("context bank"));
+    assert_true(console_capture_contains("d1 (legacy), " L_SATA0));
+    assert_int_equal(smmu_domain_fault_count(d), 1);
     /* dma0 on the same SMMU is still blocked. */
     assert_int_equal(smmu_test_dma(L_SMMU_SATA, 0x3, GUEST_RAM0_BASE, out,
                                    sizeof(out), true, NULL), SMMU_FAULT_ICF);
@@ -761,6 +795,7 @@ int main(void)
         TEST(unmap_faults_at_once),
         TEST(stale_tlb_without_invalidation),
         TEST(sync_timeout_crashes_only_that_guest),
+        TEST(sync_timeout_at_assignment),
         TEST(two_guests_isolated_on_one_smmu),
         TEST(guests_isolated_across_two_smmus),
         TEST(stream_conflict_refused),

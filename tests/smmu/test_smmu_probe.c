@@ -369,8 +369,13 @@ static void no_quarantine_mode(void **state)
     assert_true(console_capture_contains("iommu=no-quarantine"));
     assert_int_equal(ipmmu_test_add_all_devices(), 7);
     assert_int_equal(smmu_test_sme(G_SMMU0, 0x20, 0), -ENOENT);
+    console_capture_clear();
     assert_int_equal(smmu_test_dma(G_SMMU0, 0x20, 0, buf, sizeof(buf), true,
                                    &res), SMMU_FAULT_USF);
+    assert_int_equal(console_capture_count("unidentified stream fault "
+                                           "(USF)"), 1);
+    assert_true(console_capture_contains("stream 0x20 (sGFSR"));
+    assert_true(console_capture_contains("no stream match entry, " G_MMC));
 
     d = ipmmu_test_guest(1, "noq", 16);
     assert_int_equal(ipmmu_test_assign(d, G_MMC), 0);
