@@ -115,14 +115,10 @@ static int collect_smmus(struct platform_smmus *ps, char *err, size_t errlen)
         enum smmu_model_flavour f;
         int rc;
 
+        /* Modelled whatever its status, as the IPMMUs are: the hardware
+         * exists when the tree disables it (it stays in reset). */
         if ( smmu_flavour_of(np, &f) )
             continue;
-        if ( !dt_device_is_available(np) )
-        {
-            printk(XENLOG_INFO "platform: %s is disabled: no SMMU model\n",
-                   dt_node_full_name(np));
-            continue;
-        }
         if ( ps->nr == SOC_MAX_SMMUS )
             return fail(err, errlen, -E2BIG, "%s: more than %u SMMUs",
                         dt_node_full_name(np), SOC_MAX_SMMUS);
@@ -199,7 +195,9 @@ static int generic_streams(struct platform_smmus *ps, struct stream_list *l,
                 continue;
             idx = smmu_index(ps, a.np);
             if ( idx < 0 )
-                continue;           /* a disabled SMMU: no translation */
+                return fail(err, errlen, -EINVAL,
+                            "%s: iommus entry %d names an SMMU not found",
+                            dt_node_full_name(np), i);
             if ( a.args_count < 1 || a.args_count > 2 )
                 return fail(err, errlen, -EINVAL,
                             "%s: iommus entry %d is not <&smmu sid [mask]>",

@@ -3,7 +3,7 @@
 
 /*
  * The Arm SMMU part of the platform build (hosted/platform.c calls it):
- * one soc_smmu_desc per available SMMU node, its interrupts split by
+ * one soc_smmu_desc per SMMU node, its interrupts split by
  * #global-interrupts, and the streams of every master from the generic
  * `iommus` binding or the legacy `mmu-masters` one.  Private to hosted/.
  */

@@ -473,8 +473,11 @@ static bool write_gr0(struct smmu_model *m, uint32_t off, uint32_t val)
 
     if ( is_smr(m, off, SMMU_GR0_SMR(0), &n) )
     {
-        m->smr[n] = val & (SMMU_SMR_VALID | SMMU_SMR_MASK_MASK |
-                           SMMU_SMR_ID_MASK);
+        uint32_t ids = (1U << m->cfg.sid_bits) - 1;
+
+        /* Only NUMSIDB bits of ID and MASK exist: drivers probe them by
+         * writing ones and reading back. */
+        m->smr[n] = val & (SMMU_SMR_VALID | ids << SMMU_SMR_MASK_SHIFT | ids);
         m->match_valid = false;
         return true;
     }

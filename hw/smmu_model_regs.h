@@ -106,10 +106,9 @@
 #define SMMU_SGFSR_UCIF         (1U << 4)
 #define SMMU_SGFSR_CAF          (1U << 5)
 #define SMMU_SGFSR_EF           (1U << 6)
-#define SMMU_SGFSR_PF           (1U << 7)
 #define SMMU_SGFSR_UUT          (1U << 8)
 #define SMMU_SGFSR_MULTI        (1U << 31)
-#define SMMU_SGFSR_ALL          0x800001ffU
+#define SMMU_SGFSR_ALL          0x8000017fU   /* bit 7 reserved */
 
 /* sGFSYNR0 */
 #define SMMU_SGFSYNR0_NESTED    (1U << 0)

@@ -5,9 +5,10 @@
  * A simulated SoC: RAM, the product register, one IPMMU model per IPMMU
  * node, the root's fault interrupt and a DMA port per `iommus` entry of
  * every bus master; and one Arm SMMU model per SMMU node, with its global
- * and context interrupts and the stream IDs of the masters behind it.  It is built from a plain description (struct
- * soc_desc), which the hosted runtime derives from the device tree, so
- * hw/ stays free of device-tree code.
+ * and context interrupts and the stream IDs of the masters behind it.
+ * It is built from a plain description (struct soc_desc), which the
+ * hosted runtime derives from the device tree, so hw/ stays free of
+ * device-tree code.
  *
  * The SoC exposes its MMIO windows (for the hosted MMIO bus) and a DMA
  * API: a named master moves bytes through one of its ports, and gets the

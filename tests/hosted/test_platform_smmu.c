@@ -367,21 +367,24 @@ static void bad_smmu_trees_are_refused_with_a_reason(void **state)
     expect_refused(copy, sizeof(copy), "/smb/smmu@e0600000", "mmu-masters");
 }
 
-static void a_disabled_smmu_gets_no_model(void **state)
+static void a_disabled_smmu_is_modelled_in_reset(void **state)
 {
     static char copy[64 * 1024];
+    struct soc_smmu_dma_result res;
     char err[200] = "";
+    uint8_t b[4] = { 1, 2, 3, 4 };
     int off;
 
     (void)state;
     off = open_copy("amd-seattle", copy, sizeof(copy), "/smb/smmu@e0600000");
     assert_int_equal(fdt_setprop_string(copy, off, "status", "disabled"), 0);
-    console_set_echo(false);
     assert_int_equal(platform_boot(copy, sizeof(copy), err, sizeof(err)), 0);
-    console_set_echo(true);
-    assert_int_equal(soc_nr_smmus(platform_soc()), 1);
-    assert_int_equal(soc_nr_smmu_masters(platform_soc()), 1);
-    assert_int_equal(soc_find_smmu_master(platform_soc(), XGMAC0), -1);
+    assert_int_equal(soc_nr_smmus(platform_soc()), 2);
+    assert_int_equal(soc_nr_smmu_masters(platform_soc()), 2);
+    assert_int_equal(rd(0xe0600000 + SMMU_GR0_SCR0), SMMU_SCR0_RESET);
+    assert_int_equal(platform_smmu_dma_write(XGMAC0, 0, 0x8000002000ULL, b,
+                                             sizeof(b), &res), 0);
+    assert_int_equal(res.xlate.path, SMMU_PATH_CLIENTPD);
     platform_shutdown();
 }
 
@@ -394,7 +397,7 @@ int main(void)
         cmocka_unit_test(seattle_has_two_mmu401s_with_legacy_masters),
         cmocka_unit_test(seattle_streams_enter_their_own_smmu),
         cmocka_unit_test(bad_smmu_trees_are_refused_with_a_reason),
-        cmocka_unit_test(a_disabled_smmu_gets_no_model),
+        cmocka_unit_test(a_disabled_smmu_is_modelled_in_reset),
     };
 
     return cmocka_run_group_tests_name("platform_smmu", tests, NULL, NULL);

@@ -213,7 +213,8 @@ void st_setup_cb(struct st *t, unsigned int n, uint8_t vmid,
 void st_route(struct st *t, unsigned int i, uint16_t id, uint16_t mask,
               unsigned int n)
 {
-    st_wr(t, SMMU_GR0_S2CR(i), n | SMMU_S2CR_TYPE_TRANS << SMMU_S2CR_TYPE_SHIFT);
+    st_wr(t, SMMU_GR0_S2CR(i),
+          n | SMMU_S2CR_TYPE_TRANS << SMMU_S2CR_TYPE_SHIFT);
     st_wr(t, SMMU_GR0_SMR(i), SMMU_SMR_VALID | (uint32_t)mask << 16 | id);
 }
 

@@ -82,6 +82,9 @@ static void id_registers_follow_the_configuration(void **state)
     assert_int_equal(field(id2, SMMU_ID2_OAS_MASK), 4);
     assert_int_equal(smmu_model_mmio_size(t->m), 2 * 8 * 0x10000);
     assert_int_equal(smmu_model_cb_offset(t->m, 1), 9 * 0x10000);
+    /* Only 10 bits of SMR ID and MASK exist. */
+    st_wr(t, SMMU_GR0_SMR(3), 0xffffffff);
+    assert_int_equal(st_rd(t, SMMU_GR0_SMR(3)), 0x83ff03ff);
     /* SMR 20 does not exist: reserved. */
     assert_int_equal(st_rd(t, SMMU_GR0_SMR(20)), 0);
     assert_int_equal(smmu_model_log_find(t->m, "reserved offset 0x850"), 1);

@@ -5,7 +5,7 @@
  * The simulated platform the hypervisor runs on, built from a device tree:
  * it unflattens the blob into the host tree (dt_host), declares the RAM
  * banks of the /memory nodes, builds the SoC (PRR, IPMMU models, DMA
- * ports of every master with `iommus`; one Arm SMMU model per available
+ * ports of every master with `iommus`; one Arm SMMU model per
  * arm,smmu-v1/-v2, arm,mmu-400/-401/-500 or cavium,smmu-v2 node with the
  * streams of its masters from `iommus` or `mmu-masters`), puts the SoC's
  * registers on the MMIO bus and wires the IOMMUs' interrupts to the
