@@ -1,0 +1,45 @@
+/*
+ * Which IOMMU a node is or sits behind (sim_iommu.h).
+ */
+#include <xen/device_tree.h>
+
+#include "hosted/platform.h"
+#include "tools/ipmmu-sim/sim_iommu.h"
+
+bool sim_node_is_smmu(const struct dt_device_node *np)
+{
+    return platform_node_is_smmu(np);
+}
+
+bool sim_node_is_legacy_master(const struct dt_device_node *np)
+{
+    struct dt_device_node *s;
+
+    if ( !np || !dt_find_property(np, "#stream-id-cells", NULL) )
+        return false;
+    dt_for_each_device_node(dt_host, s)
+    {
+        int i, n;
+
+        if ( !sim_node_is_smmu(s) ||
+             !dt_find_property(s, "mmu-masters", NULL) )
+            continue;
+        n = dt_count_phandle_with_args(s, "mmu-masters", "#stream-id-cells");
+        for ( i = 0; i < n; i++ )
+        {
+            struct dt_phandle_args a;
+
+            if ( !dt_parse_phandle_with_args(s, "mmu-masters",
+                                             "#stream-id-cells", i, &a) &&
+                 a.np == np )
+                return true;
+        }
+    }
+    return false;
+}
+
+bool sim_node_behind_iommu(const struct dt_device_node *np)
+{
+    return dt_find_property(np, "iommus", NULL) != NULL ||
+           sim_node_is_legacy_master(np);
+}
