@@ -33,3 +33,6 @@ $(ISO_GEN)/iso_test_dtbs.c: $(ISO_DTBS)
 TESTS += test_ipmmu_shared
 test_ipmmu_shared_SRCS := tests/ipmmu/test_ipmmu_shared.c $(ISO_TEST_ENV) \
                           $(ISO_GEN)/iso_test_dtbs.c
+
+TESTS += test_ipmmu_life
+test_ipmmu_life_SRCS := tests/ipmmu/test_ipmmu_life.c $(ISO_TEST_ENV)

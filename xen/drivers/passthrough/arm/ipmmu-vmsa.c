@@ -472,6 +472,8 @@ static int ipmmu_reassign_device(struct domain *s, struct domain *t,
     int rc = 0;
 
     (void)devfn;
+    if ( !m && !ipmmu_root )
+        return 0;    /* shut down: the driver let go of every device */
     if ( !m || !t || !m->added )
         return -EINVAL;
     if ( s && !is_quarantine(s) && m->owner != from )
