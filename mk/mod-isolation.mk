@@ -42,3 +42,12 @@ test_ipmmu_life_SRCS := tests/ipmmu/test_ipmmu_life.c $(ISO_TEST_ENV)
 TESTS += test_ipmmu_race
 TSAN_TESTS += test_ipmmu_race
 test_ipmmu_race_SRCS := tests/ipmmu/test_ipmmu_race.c $(ISO_TEST_ENV)
+
+# ipmmu-sim: masters that share a uTLB ('dt' reports them, 'run' refuses
+# configurations that split them).
+ipmmu-sim_SRCS += tools/ipmmu-sim/utlb_groups.c
+
+TEST_STEPS += test-ipmmu-sim-shared
+test-ipmmu-sim-shared: $(BUILD)/asan/bin/ipmmu-sim $(ISO_DTBS)
+	@tests/ipmmu/shared-utlb-sim.sh $(BUILD)/asan/bin/ipmmu-sim $(ISO_GEN) \
+	    $(BUILD)/test-logs/ipmmu-sim-shared

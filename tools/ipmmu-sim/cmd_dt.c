@@ -15,6 +15,7 @@
 #include "hosted/console.h"
 #include "tools/ipmmu-sim/dt_report.h"
 #include "tools/ipmmu-sim/ipmmu_sim.h"
+#include "tools/ipmmu-sim/utlb_groups.h"
 
 /* Far above any real tree (the largest R-Car DTB is under 200 KiB). */
 #define DTB_MAX_SIZE (64u << 20)
@@ -167,7 +168,8 @@ static void print_text(const struct dt_source *src, const struct dt_report *r)
     }
 }
 
-static void print_json(const struct dt_source *src, const struct dt_report *r)
+static void print_json(const struct dt_source *src, const struct dt_report *r,
+                       const struct utlb_groups *g)
 {
     unsigned int i, k;
 
@@ -220,7 +222,9 @@ static void print_json(const struct dt_source *src, const struct dt_report *r)
         }
         printf("]}");
     }
-    printf("\n ]\n}\n");
+    printf("\n ],\n \"shared_utlbs\": ");
+    utlb_groups_print_json(stdout, g);
+    printf("\n}\n");
 }
 
 static int parse_args(int argc, char **argv, bool *json, const char **file,
@@ -270,6 +274,7 @@ int cmd_dt(int argc, char **argv)
 {
     struct dt_source src = { 0 };
     struct dt_report report;
+    struct utlb_groups groups;
     const char *file, *board_name, *why;
     char err[512], core_err[512];
     bool json;
@@ -321,11 +326,23 @@ int cmd_dt(int argc, char **argv)
         return SIM_EXIT_INVALID;
     }
 
+    if ( utlb_groups_build(&report, &groups) != 0 )
+    {
+        sim_error("%s: out of memory", src.label);
+        dt_report_free(&report);
+        dt_host_free();
+        free(src.owned);
+        return SIM_EXIT_INVALID;
+    }
     if ( json )
-        print_json(&src, &report);
+        print_json(&src, &report, &groups);
     else
+    {
         print_text(&src, &report);
+        utlb_groups_print_text(stdout, &groups);
+    }
 
+    utlb_groups_free(&groups);
     dt_report_free(&report);
     dt_host_free();
     free(src.owned);

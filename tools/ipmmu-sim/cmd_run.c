@@ -30,6 +30,7 @@
 #include "hosted/ram.h"
 #include "tools/ipmmu-sim/ipmmu_sim.h"
 #include "tools/ipmmu-sim/run_scenario.h"
+#include "tools/ipmmu-sim/utlb_groups.h"
 
 const char cmd_run_usage[] =
     "usage: ipmmu-sim run [--board NAME | --dtb FILE] [--config FILE]...\n"
@@ -816,7 +817,10 @@ int cmd_run(int argc, char **argv)
         sim_error("run: out of memory");
         goto out;
     }
-    if ( check_guests(&w) || mark_passthrough(&w) )
+    if ( check_guests(&w) ||
+         utlb_groups_check_guests(w.blob, w.blob_size, w.guests,
+                                  w.nr_guests) ||
+         mark_passthrough(&w) )
         goto out;
 
     printf("ipmmu-sim run: %s, %u guest%s\n", w.label, w.nr_guests,
