@@ -638,6 +638,7 @@ static void guest_faults(struct run *r, struct run_world *w, unsigned int i)
     run_check(r, run_root_imstr(res.xlate.context) == 0,
               "the handler cleared IMSTR of context %u",
               res.xlate.context);
+    run_check_fault_counters(r, d, res.xlate.context);
 }
 
 static void guest_p2m_change(struct run *r, struct run_world *w,

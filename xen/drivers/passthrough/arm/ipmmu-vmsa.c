@@ -396,7 +396,8 @@ static void ipmmu_detach_locked(struct ipmmu_master *m)
             continue;
         ipmmu_utlb_route(m->mmu, fwspec->ids[i], ipmmu_block_ctx, NULL);
         n = ipmmu_scan_utlb(m, fwspec->ids[i], dom, &scan);
-        if ( n > scan.missing )
+        /* Worth a line unless the whole domain is going away. */
+        if ( n > scan.missing && !dom->d->is_dying )
             printk(XENLOG_WARNING "IPMMU: d%u (%s): %s left: its uTLB %u "
                    "of %s is blocked again, so are its partners %s\n",
                    dom->d->domain_id, dom->d->name, ipmmu_dev_name(m->dev),
