@@ -524,9 +524,10 @@ static void ipmmu_free_fwspec_priv(struct device *dev, void *priv)
 
 /*
  * Shutdown (lock held): every master the driver still knows, assigned or
- * not, lets go of the instances about to be freed, and its device of the
- * record, so that nothing points at them afterwards; the records move to
- * 'gone' for the caller to free once the lock is dropped.
+ * not, lets go of the instances about to be freed, and its device drops
+ * its pointer to the master's record, so that nothing points at them
+ * afterwards; the records move to 'gone' for the caller to free once the
+ * lock is dropped.
  */
 void ipmmu_release_masters_locked(struct list_head *gone)
 {
