@@ -67,8 +67,8 @@ static void *stats_thread(void *arg)
     struct ipmmu_fault_stats st;
 
     pthread_barrier_wait(&r->start);
-    while ( __atomic_load_n(&r->batches, __ATOMIC_ACQUIRE) < BATCHES )
-    {
+    /* At least once, however the threads are scheduled. */
+    do {
         int rc = ipmmu_domain_fault_stats(r->d, &st);
 
         if ( rc == 0 && st.faults == 0 )
@@ -77,7 +77,7 @@ static void *stats_thread(void *arg)
             r->stats_gone++;
         else
             r->stats_bad++;
-    }
+    } while ( __atomic_load_n(&r->batches, __ATOMIC_ACQUIRE) < BATCHES );
     return NULL;
 }
 
