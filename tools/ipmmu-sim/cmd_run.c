@@ -30,6 +30,7 @@
 #include "tools/ipmmu-sim/ipmmu_sim.h"
 #include "tools/ipmmu-sim/run_scenario.h"
 #include "tools/ipmmu-sim/sim_tree.h"
+#include "tools/ipmmu-sim/utlb_groups.h"
 
 const char cmd_run_usage[] =
     "usage: ipmmu-sim run [--board NAME | --dtb FILE] [--config FILE]...\n"
@@ -680,6 +681,7 @@ static void guest_faults(struct run *r, struct run_world *w, unsigned int i)
     run_check(r, run_root_imstr(res.xlate.context) == 0,
               "the handler cleared IMSTR of context %u",
               res.xlate.context);
+    run_check_fault_counters(r, d, res.xlate.context);
 }
 
 static void guest_p2m_change(struct run *r, struct run_world *w,
@@ -858,7 +860,9 @@ int cmd_run(int argc, char **argv)
         sim_error("run: out of memory");
         goto out;
     }
-    if ( check_guests(&w) || mark_passthrough(&w) )
+    if ( check_guests(&w) ||
+         utlb_groups_check_guests(w.guests, w.nr_guests) ||
+         mark_passthrough(&w) )
         goto out;
 
     printf("ipmmu-sim run: %s, %u guest%s\n", w.label, w.nr_guests,

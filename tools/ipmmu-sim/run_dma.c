@@ -16,6 +16,7 @@
 #include "hw/ipmmu_model.h"
 #include "hw/ipmmu_model_regs.h"
 #include "tools/ipmmu-sim/run_scenario.h"
+#include "xen/drivers/passthrough/arm/ipmmu-vmsa-stats.h"
 
 typedef int (*page_fn)(void *page, size_t off, void *buf, size_t len);
 
@@ -204,4 +205,29 @@ uint32_t run_root_imstr(unsigned int ctx)
                               ipmmu_model_ctx_reg(ipmmu_model_layout(root),
                                                   ctx, IPMMU_IMSTR), &v);
     return v;
+}
+
+bool run_check_fault_counters(struct run *r, struct domain *d,
+                              unsigned int ctx)
+{
+    struct ipmmu_model *root = root_model();
+    struct ipmmu_fault_stats st = { 0 };
+    struct ipmmu_model_stats ms;
+    unsigned long in_ctx = 0;
+    uint64_t recorded = 0;
+    bool ok;
+
+    if ( root && ctx < IPMMU_MODEL_MAX_CONTEXTS )
+    {
+        ipmmu_model_get_stats(root, &ms);
+        recorded = ms.ctx[ctx].faults_recorded;
+    }
+    ok = ipmmu_domain_fault_stats(d, &st) == 0 &&
+         ipmmu_context_fault_count(ctx, &in_ctx) == 0 &&
+         st.faults == recorded && in_ctx == recorded && recorded > 0 &&
+         st.faults == st.reported + st.suppressed;
+    return run_check(r, ok, "the driver counted %lu fault(s) of d%u (%lu "
+                     "reported) and %lu in context %u; the IPMMU recorded "
+                     "%llu", st.faults, d->domain_id, st.reported, in_ctx,
+                     ctx, (unsigned long long)recorded);
 }

@@ -66,6 +66,9 @@ enum ipmmu_model_outcome run_dma_fault(const char *master,
 
 /* The root IPMMU model: contexts enabled, flushes of a context. */
 unsigned int run_root_contexts_enabled(void);
+/* The driver's fault counters of d and of its context ctx (one check). */
+bool run_check_fault_counters(struct run *r, struct domain *d,
+                              unsigned int ctx);
 uint64_t run_root_flushes(unsigned int ctx);
 uint32_t run_root_imstr(unsigned int ctx);
 

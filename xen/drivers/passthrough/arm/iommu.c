@@ -245,9 +245,17 @@ int arch_iommu_domain_init(struct domain *d)
 void arch_iommu_domain_destroy(struct domain *d)
 {
     struct domain_iommu *hd = dom_iommu(d);
+    struct p2m_domain *p2m = p2m_get_hostp2m(d);
 
-    if ( d->arch.p2m.iotlb_flush == iommu_iotlb_flush )
-        d->arch.p2m.iotlb_flush = NULL;
+    /*
+     * A P2M batch calls the hook with the write lock held: taking it
+     * waits for a flush in flight, and none starts after the unhook, so
+     * the driver's teardown that follows cannot race a flush.
+     */
+    write_lock(&p2m->lock);
+    if ( p2m->iotlb_flush == iommu_iotlb_flush )
+        p2m->iotlb_flush = NULL;
+    write_unlock(&p2m->lock);
     hd->hap_pt_share = false;
 }
 
