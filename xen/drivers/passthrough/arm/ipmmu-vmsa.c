@@ -73,6 +73,19 @@ static struct ipmmu_master *domain_utlb_user(struct ipmmu_domain *dom,
     return NULL;
 }
 
+/*
+ * A uTLB that no domain owns any more: routed to the blocking context
+ * (quarantine), or, with iommu=no-quarantine, translation off as upstream
+ * Xen leaves it (the master's DMA is then not checked).
+ */
+static void ipmmu_utlb_unowned(struct ipmmu_device *mmu, unsigned int utlb)
+{
+    if ( iommu_quarantine )
+        ipmmu_utlb_route(mmu, utlb, ipmmu_block_ctx, NULL);
+    else
+        ipmmu_utlb_disable(mmu, utlb);
+}
+
 /* ---- Devices ---- */
 
 static int ipmmu_dt_xlate(struct device *dev,
@@ -154,8 +167,11 @@ static int ipmmu_add_device(uint8_t devfn, struct device *dev)
             struct ipmmu_utlb *u = &m->mmu->utlb[fwspec->ids[i]];
 
             u->users++;
-            /* A uTLB shared with an assigned master keeps its routing. */
-            if ( u->ctx == IPMMU_NONE )
+            /*
+             * A uTLB shared with an assigned master keeps its routing;
+             * without quarantine a new one stays off, as upstream does.
+             */
+            if ( u->ctx == IPMMU_NONE && iommu_quarantine )
                 ipmmu_utlb_route(m->mmu, fwspec->ids[i], ipmmu_block_ctx,
                                  NULL);
         }
@@ -315,7 +331,7 @@ static int ipmmu_attach_locked(struct ipmmu_master *m,
     return 0;
 }
 
-/* Take m back from its domain into quarantine (lock held). */
+/* Take m back from its domain: quarantine, or off (lock held). */
 static void ipmmu_detach_locked(struct ipmmu_master *m)
 {
     struct iommu_fwspec *fwspec = dev_iommu_fwspec_get(m->dev);
@@ -327,7 +343,7 @@ static void ipmmu_detach_locked(struct ipmmu_master *m)
         /* A uTLB another master of dom still uses stays with dom. */
         if ( domain_utlb_user(dom, m, m->mmu, fwspec->ids[i]) )
             continue;
-        ipmmu_utlb_route(m->mmu, fwspec->ids[i], ipmmu_block_ctx, NULL);
+        ipmmu_utlb_unowned(m->mmu, fwspec->ids[i]);
     }
 
     list_del_init(&m->domain_entry);
@@ -378,23 +394,33 @@ static int ipmmu_assign_device(struct domain *d, uint8_t devfn,
     return rc;
 }
 
+/*
+ * Move dev from s to t.  t == NULL is how the core takes a device away
+ * from its domain (as in Xen); it then goes where a device of no domain
+ * goes (ipmmu_utlb_unowned), as it does for t == dom_io.
+ */
 static int ipmmu_reassign_device(struct domain *s, struct domain *t,
                                  uint8_t devfn, struct device *dev)
 {
     struct ipmmu_master *m = dev_master(dev);
     struct ipmmu_domain *from = to_ipmmu_domain(s);
     struct ipmmu_domain *to;
+    bool away = !t || is_quarantine(t);
     unsigned long flags;
     int rc = 0;
 
     (void)devfn;
-    if ( !m || !t || !m->added )
+    if ( !m || !m->added )
         return -EINVAL;
     if ( s && !is_quarantine(s) && m->owner != from )
+    {
+        printk(XENLOG_ERR "IPMMU: %s: not assigned to %pd\n",
+               ipmmu_dev_name(dev), s);
         return -EINVAL;
+    }
 
-    to = is_quarantine(t) ? NULL : to_ipmmu_domain(t);
-    if ( !is_quarantine(t) && !to )
+    to = away ? NULL : to_ipmmu_domain(t);
+    if ( !away && !to )
         return -EINVAL;
 
     spin_lock_irqsave(&ipmmu_lock, flags);
