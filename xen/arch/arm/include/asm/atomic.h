@@ -7,6 +7,7 @@
  * Built on the compiler's __atomic builtins, so that the hosted build and
  * the arm64 build share it.
  */
+#include <xen/types.h>
 
 typedef struct {
     int counter;
