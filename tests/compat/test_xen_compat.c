@@ -80,7 +80,8 @@ static void make_domain(struct domain *d, domid_t id, unsigned int cdf)
     assert_int_equal(iommu_domain_init(d, 0), 0);
 }
 
-static const char *fmt(const char *f, ...) __attribute__((format(printf, 1, 2)));
+static const char *fmt(const char *f, ...)
+    __attribute__((format(printf, 1, 2)));
 static const char *fmt(const char *f, ...)
 {
     static char buf[256];

@@ -16,9 +16,12 @@ run no-quarantine --xen-cmdline "iommu=no-quarantine"
 expect_rc no-quarantine 0
 expect_clean no-quarantine
 expect_out no-quarantine 'Command line: iommu=no-quarantine'
-expect_out no-quarantine 'quarantine off \(iommu=no-quarantine\): devices assigned to no domain are unprotected'
-expect_out no-quarantine '\[ok\] 20 masters registered, unprotected until assigned'
-expect_out no-quarantine '\[ok\] /soc/mmc@ee140000 unprotected .*bypasses the IPMMU'
+expect_out no-quarantine \
+    'quarantine off \(iommu=no-quarantine\): devices assigned to no domain'
+expect_out no-quarantine \
+    '\[ok\] 20 masters registered, unprotected until assigned'
+expect_out no-quarantine \
+    '\[ok\] /soc/mmc@ee140000 unprotected .*bypasses the IPMMU'
 expect_out no-quarantine 'land in d1.s pages'
 expect_out no-quarantine '^[0-9]+ checks: [0-9]+ passed, 0 failed$'
 
@@ -61,7 +64,8 @@ if command -v dtc >/dev/null && command -v fdtput >/dev/null; then
        fdtput -t x "$dtb" /soc/chipid@fff00044 renesas,prr-value 4f10; then
         run force-none --dtb "$dtb" --xen-cmdline "iommu=required"
         expect_rc force-none 134
-        expect_err force-none 'PANIC: IOMMU required \(iommu=force\) but none could be enabled'
+        expect_err force-none \
+            'PANIC: IOMMU required \(iommu=force\) but none could be enabled'
     else
         fail "force-none: cannot build the patched tree"
     fi
