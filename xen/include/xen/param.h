@@ -36,8 +36,9 @@ struct kernel_param {
     /*
      * Not in Xen: puts the parameter back to its built-in default, so
      * that one process can boot several times (tests, ipmmu-sim).
-     * Optional for custom parameters; variables are restored by
-     * cmdline_reset() from a copy taken before the first parse.
+     * Optional for custom parameters; integer and boolean variables are
+     * restored by cmdline_reset() from a copy taken before the first
+     * parse, string variables are emptied.
      */
     void (*reset)(void);
 };
