@@ -46,6 +46,19 @@ static const char *ipmmu_dev_name(struct device *dev)
     return dt_node_full_name(dev_to_dt(dev));
 }
 
+/*
+ * A uTLB that no domain owns any more: routed to the blocking context
+ * (quarantine), or, with iommu=no-quarantine, translation off as upstream
+ * Xen leaves it (the master's DMA is then not checked).
+ */
+static void ipmmu_utlb_unowned(struct ipmmu_device *mmu, unsigned int utlb)
+{
+    if ( iommu_quarantine )
+        ipmmu_utlb_route(mmu, utlb, ipmmu_block_ctx, NULL);
+    else
+        ipmmu_utlb_disable(mmu, utlb);
+}
+
 /* ---- Devices ---- */
 
 static int ipmmu_dt_xlate(struct device *dev,
@@ -132,8 +145,11 @@ static int ipmmu_add_device(uint8_t devfn, struct device *dev)
             struct ipmmu_utlb *u = &m->mmu->utlb[fwspec->ids[i]];
 
             u->users++;
-            /* A uTLB shared with an assigned master keeps its routing. */
-            if ( u->ctx == IPMMU_NONE )
+            /*
+             * A uTLB shared with an assigned master keeps its routing;
+             * without quarantine a new one stays off, as upstream does.
+             */
+            if ( u->ctx == IPMMU_NONE && iommu_quarantine )
                 ipmmu_utlb_route(m->mmu, fwspec->ids[i], ipmmu_block_ctx,
                                  NULL);
         }
@@ -373,10 +389,10 @@ static int ipmmu_attach_locked(struct ipmmu_master *m,
 }
 
 /*
- * Take m back from its domain into quarantine (lock held).  A uTLB it
- * shares goes back to the blocking context too: m's DMA must not reach
- * the domain through it; the partners that stay with the domain wait
- * there until m comes back.
+ * Take m back from its domain (lock held): its uTLBs go to quarantine,
+ * or off with iommu=no-quarantine.  A uTLB it shares goes too: m's DMA
+ * must not reach the domain through it; the partners that stay with
+ * the domain wait until m comes back.
  */
 static void ipmmu_detach_locked(struct ipmmu_master *m)
 {
@@ -394,7 +410,7 @@ static void ipmmu_detach_locked(struct ipmmu_master *m)
 
         if ( u->owner != dom )
             continue;
-        ipmmu_utlb_route(m->mmu, fwspec->ids[i], ipmmu_block_ctx, NULL);
+        ipmmu_utlb_unowned(m->mmu, fwspec->ids[i]);
         n = ipmmu_scan_utlb(m, fwspec->ids[i], dom, &scan);
         /* Worth a line unless the whole domain is going away. */
         if ( n > scan.missing && !dom->d->is_dying )
@@ -463,25 +479,35 @@ static int ipmmu_assign_device(struct domain *d, uint8_t devfn,
     return rc;
 }
 
+/*
+ * Move dev from s to t.  t == NULL is how the core takes a device away
+ * from its domain (as in Xen); it then goes where a device of no domain
+ * goes (ipmmu_utlb_unowned), as it does for t == dom_io.
+ */
 static int ipmmu_reassign_device(struct domain *s, struct domain *t,
                                  uint8_t devfn, struct device *dev)
 {
     struct ipmmu_master *m = dev_master(dev);
     struct ipmmu_domain *from = to_ipmmu_domain(s);
     struct ipmmu_domain *to;
+    bool away = !t || is_quarantine(t);
     unsigned long flags;
     int rc = 0;
 
     (void)devfn;
     if ( !m && !ipmmu_root )
         return 0;    /* shut down: the driver let go of every device */
-    if ( !m || !t || !m->added )
+    if ( !m || !m->added )
         return -EINVAL;
     if ( s && !is_quarantine(s) && m->owner != from )
+    {
+        printk(XENLOG_ERR "IPMMU: %s: not assigned to %pd\n",
+               ipmmu_dev_name(dev), s);
         return -EINVAL;
+    }
 
-    to = is_quarantine(t) ? NULL : to_ipmmu_domain(t);
-    if ( !is_quarantine(t) && !to )
+    to = away ? NULL : to_ipmmu_domain(t);
+    if ( !away && !to )
         return -EINVAL;
     if ( to && t->is_dying )
         return ipmmu_refuse_dying(t, dev);
