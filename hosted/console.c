@@ -120,7 +120,8 @@ void vprintk(const char *fmt, va_list args)
     const char *msg = buf;
     int level, n;
 
-    n = vsnprintf(buf, sizeof(buf), fmt, args);
+    /* The hypervisor's formatter: Xen's %pd, %pv, %*pb... */
+    n = xen_vsnprintf(buf, sizeof(buf), fmt, args);
     if ( n < 0 )
         return;
     level = split_level(&msg);

@@ -4,16 +4,26 @@
 #include <stdlib.h>
 
 #include <xen/lib.h>
+#include "hosted/fatal.h"
+
+static hosted_panic_hook_t panic_hook;
+
+void hosted_set_panic_hook(hosted_panic_hook_t hook)
+{
+    panic_hook = hook;
+}
 
 void panic(const char *fmt, ...)
 {
+    char msg[512];
     va_list args;
 
-    fprintf(stderr, "(XEN) PANIC: ");
     va_start(args, fmt);
-    vfprintf(stderr, fmt, args);
+    xen_vsnprintf(msg, sizeof(msg), fmt, args);
     va_end(args);
-    fprintf(stderr, "\n");
+    fprintf(stderr, "(XEN) PANIC: %s\n", msg);
+    if ( panic_hook )
+        panic_hook(msg);
     abort();
 }
 

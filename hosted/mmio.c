@@ -153,6 +153,27 @@ static bool cookie_to_pa(const volatile void *addr, uint64_t *pa)
     return ok;
 }
 
+/*
+ * Ordering of a CPU's own accesses: the register this thread wrote last
+ * through writel, and whether a dsb() came after it.  Reading that same
+ * register back before a dsb() is a poll that may see the value from
+ * before the write on real hardware (the write can still be in flight).
+ */
+static __thread uint64_t last_write_pa = ~0ULL;
+static __thread bool dsb_since_write = true;
+static unsigned long unordered_readbacks;
+
+void hosted_dsb(void)
+{
+    __atomic_thread_fence(__ATOMIC_SEQ_CST);
+    dsb_since_write = true;
+}
+
+unsigned long hosted_mmio_unordered_readbacks(void)
+{
+    return __atomic_load_n(&unordered_readbacks, __ATOMIC_SEQ_CST);
+}
+
 uint32_t hosted_readl(const volatile void *addr)
 {
     uint64_t pa;
@@ -163,6 +184,8 @@ uint32_t hosted_readl(const volatile void *addr)
         bus_error("readl outside any ioremap window", pa);
         return 0xffffffffU;
     }
+    if ( pa == last_write_pa && !dsb_since_write )
+        __atomic_fetch_add(&unordered_readbacks, 1, __ATOMIC_SEQ_CST);
     hosted_mmio_read32(pa, &v);
     return v;
 }
@@ -176,6 +199,8 @@ void hosted_writel(uint32_t v, volatile void *addr)
         bus_error("writel outside any ioremap window", pa);
         return;
     }
+    last_write_pa = pa;
+    dsb_since_write = false;
     hosted_mmio_write32(pa, v);
 }
 

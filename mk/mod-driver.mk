@@ -4,7 +4,8 @@
 IPMMU_DRIVER_SRCS := xen/drivers/passthrough/arm/ipmmu-vmsa.c \
                      xen/drivers/passthrough/arm/ipmmu-vmsa-probe.c \
                      xen/drivers/passthrough/arm/ipmmu-vmsa-hw.c \
-                     xen/drivers/passthrough/arm/ipmmu-vmsa-fault.c
+                     xen/drivers/passthrough/arm/ipmmu-vmsa-fault.c \
+                     xen/drivers/passthrough/arm/ipmmu-vmsa-share.c
 XEN_SRCS += $(IPMMU_DRIVER_SRCS)
 
 # --- Unit tests against the IPMMU model on the built-in boards -------------

@@ -12,6 +12,7 @@
 
 #include <asm/io.h>
 #include <xen/alloc_fail.h>
+#include <xen/bitmap.h>
 #include <xen/bitops.h>
 #include <xen/delay.h>
 #include <xen/errno.h>

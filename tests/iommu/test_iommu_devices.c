@@ -383,9 +383,10 @@ static void assign_and_deassign_move_a_device_in_and_out(void **state)
     assert_null(iommu_dt_device_owner(sd0));
     assert_int_equal(dt_device_used_by(sd0), DOMID_IO);
     assert_true(list_empty(&dom_iommu(&t->guest1)->dt_devices));
-    /* It went back to the quarantine owner. */
+    /* Taken away as Xen's core does it: reassign to NULL. */
     assert_int_equal(tiommu_count(TIOMMU_REASSIGN), 1);
-    assert_int_equal(tiommu_call(tiommu_nr_calls() - 1)->domid, DOMID_IO);
+    assert_int_equal(tiommu_call(tiommu_nr_calls() - 1)->domid,
+                     DOMID_INVALID);
     assert_int_equal(tiommu_call(tiommu_nr_calls() - 1)->from, 1);
     assert_ptr_equal(iommu_quarantine_owner(), dom_io);
 
@@ -501,7 +502,7 @@ static void destroy_returns_every_device_to_quarantine_first(void **state)
         if ( c->op == TIOMMU_REASSIGN )
         {
             assert_int_equal(c->rc, 0);
-            assert_int_equal(c->domid, DOMID_IO);
+            assert_int_equal(c->domid, DOMID_INVALID);    /* NULL */
             reassigns++;
         }
         if ( c->op == TIOMMU_TEARDOWN )

@@ -38,6 +38,7 @@ struct tiommu_master {
 
 static LIST_HEAD(instances);
 static unsigned int nr_domains, nr_devices, protocol_errors;
+static bool dom_io_ready;
 
 static struct tiommu_call calls[TIOMMU_MAX_CALLS];
 static unsigned int nr_calls;
@@ -130,7 +131,11 @@ static int tiommu_init(struct domain *d)
         return record(TIOMMU_INIT, NULL, d, NULL, -ENOMEM);
     td->d = d;
     dom_iommu(d)->arch.priv = td;
-    nr_domains++;
+    /* dom_io is the core's, set up at boot: counted apart from guests. */
+    if ( d->domain_id == DOMID_IO )
+        dom_io_ready = true;
+    else
+        nr_domains++;
 
     return record(TIOMMU_INIT, NULL, d, NULL, 0);
 }
@@ -160,7 +165,10 @@ static void tiommu_teardown(struct domain *d)
         protocol_error("teardown with devices still assigned", NULL);
     xfree(td);
     dom_iommu(d)->arch.priv = NULL;
-    nr_domains--;
+    if ( d->domain_id == DOMID_IO )
+        dom_io_ready = false;
+    else
+        nr_domains--;
 }
 
 /* ---- device hooks ---- */
@@ -268,8 +276,9 @@ static int tiommu_reassign_device(struct domain *s, struct domain *t,
     if ( !m || m->state != TIOMMU_DEV_ASSIGNED || m->owner != s || !ts )
         protocol_error("reassign from a domain that does not own it",
                        dev_to_dt(dev));
-    if ( !t || t->domain_id != DOMID_IO )
-        protocol_error("reassign to something other than quarantine",
+    /* The core takes a device away as Xen's does: target NULL. */
+    if ( t )
+        protocol_error("reassign to a domain instead of NULL",
                        dev_to_dt(dev));
     if ( rc || !m || !ts )
         return record(TIOMMU_REASSIGN, dev_to_dt(dev), t, s, rc ?: -EINVAL);
@@ -516,6 +525,11 @@ unsigned int tiommu_nr_instances(void)
     list_for_each_entry(mmu, &instances, list)
         n++;
     return n;
+}
+
+bool tiommu_dom_io_ready(void)
+{
+    return dom_io_ready;
 }
 
 unsigned int tiommu_nr_domains(void)

@@ -67,6 +67,8 @@ enum tiommu_dev_state tiommu_dev_state(const struct dt_device_node *np,
 /* IOMMUs up, domains with driver state, devices added (not removed). */
 unsigned int tiommu_nr_instances(void);
 unsigned int tiommu_nr_domains(void);
+/* Whether the core gave dom_io IOMMU state (init without teardown). */
+bool tiommu_dom_io_ready(void);
 unsigned int tiommu_nr_devices(void);
 /* Pages d has mapped through map_page and not unmapped. */
 unsigned long tiommu_mapped_pages(struct domain *d);

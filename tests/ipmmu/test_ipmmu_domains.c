@@ -491,7 +491,8 @@ static void context_exhaustion(void **state)
     ipmmu_test_shutdown();
 }
 
-/* Two domains, one uTLB: refused, both devices named. */
+/* Two domains, one uTLB: refused, both devices named; the uTLB goes to
+ * the domain that gets both of its masters, once it has both. */
 static void utlb_conflict_refused(void **state)
 {
     struct domain *d1, *d2;
@@ -506,20 +507,27 @@ static void utlb_conflict_refused(void **state)
     d1 = ipmmu_test_guest(1, "one", 8);
     d2 = ipmmu_test_guest(2, "two", 8);
     assert_int_equal(ipmmu_test_assign(d1, H3_SDHI2), 0);
+    /* Held: SDHI3, still in quarantine, shares the port. */
+    assert_int_equal(ipmmu_test_utlb_reg(H3_DS1, 34, 0),
+                     (ipmmu_block_ctx << 4) | IPMMU_IMUCTR_MMUEN);
 
     console_capture_clear();
     assert_int_equal(ipmmu_test_assign(d2, H3_SDHI3), -EINVAL);
     assert_true(console_capture_contains("cannot assign " H3_SDHI3
                                          " to d2 (two)"));
-    assert_true(console_capture_contains("is used by " H3_SDHI2
-                                         ", assigned to d1 (one)"));
-    /* d2 got no context; d1 keeps the uTLB. */
+    assert_true(console_capture_contains("shared with " H3_SDHI2
+                                         " (assigned to d1 (one))"));
+    assert_true(console_capture_contains("must be passed through "
+                                         "together"));
+    /* d2 got no context; the uTLB is still blocked. */
     assert_int_equal(drv_domain(d2)->ctx, IPMMU_NONE);
     assert_int_equal(ipmmu_test_utlb_reg(H3_DS1, 34, 0),
-                     (drv_domain(d1)->ctx << 4) | IPMMU_IMUCTR_MMUEN);
+                     (ipmmu_block_ctx << 4) | IPMMU_IMUCTR_MMUEN);
 
-    /* The same domain may have both. */
+    /* The same domain may have both: then the uTLB is routed to it. */
     assert_int_equal(ipmmu_test_assign(d1, H3_SDHI3), 0);
+    assert_int_equal(ipmmu_test_utlb_reg(H3_DS1, 34, 0),
+                     (drv_domain(d1)->ctx << 4) | IPMMU_IMUCTR_MMUEN);
     domain_destroy(d1);
     domain_destroy(d2);
     ipmmu_test_shutdown();

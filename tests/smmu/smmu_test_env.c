@@ -61,7 +61,7 @@ void smmu_test_shutdown(void)
 
 void smmu_test_set_quarantine(bool on)
 {
-    smmu_quarantine_enabled = on;
+    iommu_quarantine = on ? IOMMU_quarantine_basic : IOMMU_quarantine_none;
 }
 
 int smmu_test_teardown(void **state)

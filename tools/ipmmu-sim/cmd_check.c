@@ -22,6 +22,7 @@
 #include "tools/ipmmu-sim/run_scenario.h"
 #include "tools/ipmmu-sim/sim_probe.h"
 #include "tools/ipmmu-sim/sim_tree.h"
+#include "tools/ipmmu-sim/utlb_groups.h"
 
 #define CHECK_DOM0_MIB 256           /* what 'run' gives dom0 by default */
 
@@ -276,16 +277,47 @@ static void check_contexts(struct check *c, const struct sim_probe *p)
                   "masters would then bypass the IPMMU)" : "");
 }
 
-/*
- * INTEGRATION(iso): uTLB groups.  "No uTLB group split across domains"
- * (two masters sharing one uTLB given to different domains, dom0
- * included) is answered by tools/ipmmu-sim/utlb_groups.h on branch iso:
- * call it here with c->guests[0..nr_guests) (canonical dtdev paths,
- * c->dev_ok) and report each split with problem(c, "FILE:LINE: ...").
- */
+static void report_split(const char *line, void *arg)
+{
+    problem(arg, "%s", line);
+}
+
+/* Masters that share one uTLB may not be split across domains. */
 static void check_utlb_groups(struct check *c)
 {
-    (void)c;
+    static struct utlb_assignment asg[RUN_MAX_GUESTS * RUN_MAX_DTDEVS];
+    static char labels[RUN_MAX_GUESTS][RUN_NAME_MAX + 300];
+    struct utlb_groups g;
+    struct dt_report r;
+    unsigned int i, j, n = 0;
+    char err[256];
+
+    if ( dt_report_build(dt_host, &r, err, sizeof(err)) )
+    {
+        problem(c, "%s: %s", c->label, err);
+        return;
+    }
+    if ( utlb_groups_build(&r, &g) )
+    {
+        problem(c, "%s: out of memory while grouping uTLBs", c->label);
+        dt_report_free(&r);
+        return;
+    }
+    for ( i = 0; i < c->nr_guests; i++ )
+    {
+        snprintf(labels[i], sizeof(labels[i]), "guest '%s' of %s",
+                 c->guests[i].name, c->guests[i].source);
+        for ( j = 0; j < c->guests[i].nr_dtdevs; j++ )
+            if ( c->dev_ok[i][j] )
+            {
+                asg[n].path = c->guests[i].dtdevs[j];
+                asg[n].domain = labels[i];
+                n++;
+            }
+    }
+    utlb_groups_find_splits(&g, asg, n, "dom0", report_split, c);
+    utlb_groups_free(&g);
+    dt_report_free(&r);
 }
 
 int cmd_check(int argc, char **argv)

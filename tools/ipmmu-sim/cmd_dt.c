@@ -17,6 +17,7 @@
 #include "tools/ipmmu-sim/run_scenario.h"
 #include "tools/ipmmu-sim/sim_probe.h"
 #include "tools/ipmmu-sim/sim_tree.h"
+#include "tools/ipmmu-sim/utlb_groups.h"
 
 struct dt_opts {
     const char *format;          /* text, json or dot */
@@ -105,7 +106,8 @@ static void print_text(const char *label, const struct dt_report *r,
 }
 
 static void print_json(const char *label, const struct dt_report *r,
-                       const struct sim_probe *p, int probe_rc)
+                       const struct sim_probe *p, int probe_rc,
+                       const struct utlb_groups *g)
 {
     unsigned int i, k;
 
@@ -158,7 +160,9 @@ static void print_json(const char *label, const struct dt_report *r,
         }
         printf("]}");
     }
-    printf("\n ],\n \"driver\": {\"binds\": %s, \"ipmmus_up\": %u, "
+    printf("\n ],\n \"shared_utlbs\": ");
+    utlb_groups_print_json(stdout, g);
+    printf(",\n \"driver\": {\"binds\": %s, \"ipmmus_up\": %u, "
            "\"reason\": ", probe_rc == 0 && p->nr_up &&
            p->nr_up == p->nr_ipmmus ? "true" : "false", p->nr_up);
     if ( p->why[0] )
@@ -260,6 +264,7 @@ int cmd_dt(int argc, char **argv)
     struct dt_report report;
     struct sim_tree tree, again;
     struct sim_probe probe;
+    struct utlb_groups groups;
     struct dt_opts o;
     char err[640], verdict[400];
     unsigned int i, nr_guests = 0;
@@ -292,9 +297,16 @@ int cmd_dt(int argc, char **argv)
         sim_error("%s", err);
         goto out;
     }
+    if ( utlb_groups_build(&report, &groups) )
+    {
+        sim_error("%s: out of memory while grouping uTLBs", tree.label);
+        dt_report_free(&report);
+        sim_tree_free(&again);
+        goto out;
+    }
 
     if ( strcmp(o.format, "json") == 0 )
-        print_json(tree.label, &report, &probe, probe_rc);
+        print_json(tree.label, &report, &probe, probe_rc, &groups);
     else if ( strcmp(o.format, "dot") == 0 )
     {
         rc = dt_dot_print(stdout, tree.label, &report, guests, nr_guests,
@@ -302,14 +314,19 @@ int cmd_dt(int argc, char **argv)
         if ( rc )
         {
             sim_error("%s", err);
+            utlb_groups_free(&groups);
             dt_report_free(&report);
             sim_tree_free(&again);
             goto out;
         }
     }
     else
+    {
         print_text(tree.label, &report, verdict);
+        utlb_groups_print_text(stdout, &groups);
+    }
     exit_code = SIM_EXIT_OK;
+    utlb_groups_free(&groups);
     dt_report_free(&report);
     sim_tree_free(&again);
 

@@ -17,6 +17,7 @@
 #include <xen/domain.h>
 #include <xen/errno.h>
 #include <xen/iommu.h>
+#include <xen/lib.h>
 #include <xen/mm.h>
 #include <xen/sched.h>
 #include <asm/domain.h>
@@ -32,18 +33,22 @@
 #include "tools/ipmmu-sim/run_scenario.h"
 #include "tools/ipmmu-sim/sim_iommu.h"
 #include "tools/ipmmu-sim/sim_tree.h"
+#include "tools/ipmmu-sim/utlb_groups.h"
 
 const char cmd_run_usage[] =
     "usage: ipmmu-sim run [--board NAME | --dtb FILE] [--config FILE]...\n"
-    "                     [--dom0-memory MIB] [--verbose]\n"
+    "                     [--dom0-memory MIB] [--xen-cmdline \"...\"]\n"
+    "                     [--verbose]\n"
     "\n"
     "Boots the board (default " BOARD_DEFAULT ") in the simulator: probes\n"
-    "the IOMMUs (IPMMUs or Arm SMMUs), quarantines every bus master, builds the hardware domain\n"
-    "(dom0) with the devices not passed through, creates one guest per\n"
-    "--config (xl syntax: name, memory, dtdev; without one, a built-in\n"
-    "guest 'domU'), then checks DMA of each passed-through device into the\n"
+    "the IOMMUs (IPMMUs or Arm SMMUs), quarantines every bus master,\n"
+    "builds the hardware domain (dom0) with the devices not passed\n"
+    "through, creates one guest per --config (xl syntax: name, memory,\n"
+    "dtdev; without one, a built-in guest 'domU'), then checks DMA of each passed-through device into the\n"
     "guest's memory, faults outside it and from quarantined masters, a P2M\n"
     "change, and the guest's destruction.  Ends with a summary table.\n"
+    "--xen-cmdline: the hypervisor's command line, parsed before boot\n"
+    "(iommu=0|1|force|required|[no-]quarantine|verbose, comma-separated).\n"
     "\n"
     "exit status: 0 every check passed, 1 a check failed, 2 bad usage or\n"
     "bad input (unknown board, unreadable tree, malformed config, unknown\n"
@@ -59,6 +64,7 @@ struct run_opts {
     const char *configs[RUN_MAX_GUESTS];
     unsigned int nr_configs;
     uint64_t dom0_mib;
+    const char *xen_cmdline;
 };
 
 struct run_world {
@@ -156,7 +162,8 @@ static int parse_args(int argc, char **argv, struct run_opts *o)
         if ( strcmp(a, "--verbose") == 0 || strcmp(a, "-v") == 0 )
             continue;
         if ( strcmp(a, "--board") && strcmp(a, "--dtb") &&
-             strcmp(a, "--config") && strcmp(a, "--dom0-memory") )
+             strcmp(a, "--config") && strcmp(a, "--dom0-memory") &&
+             strcmp(a, "--xen-cmdline") )
         {
             sim_error("run: unknown argument '%s' (see ipmmu-sim run "
                       "--help)", a);
@@ -172,6 +179,8 @@ static int parse_args(int argc, char **argv, struct run_opts *o)
             o->board = v;
         else if ( strcmp(a, "--dtb") == 0 )
             o->dtb = v;
+        else if ( strcmp(a, "--xen-cmdline") == 0 )
+            o->xen_cmdline = v;
         else if ( strcmp(a, "--config") == 0 )
         {
             if ( o->nr_configs == RUN_MAX_GUESTS )
@@ -443,6 +452,31 @@ static const char *iommu_one(char *buf, size_t len)
     return buf;
 }
 
+/*
+ * iommu=no-quarantine: a master of no domain is left as upstream Xen
+ * leaves it; a read (nothing is overwritten) shows its DMA unchecked.
+ */
+static void check_unprotected(struct run *r, const char *dev, uint64_t pa)
+{
+    unsigned char buf[64];
+    struct run_dma_result res;
+
+    run_dma(dev, 0, pa, buf, sizeof(buf), false, &res);
+    if ( res.smmu )
+        /* No match entry: sCR0.USFCFG alone decides, as upstream. */
+        run_check(r, res.unmatched && (res.ok || !strcmp(res.outcome,
+                  smmu_model_outcome_name(SMMU_FAULT_USF))),
+                  "%s unprotected (iommu=no-quarantine): stream %#x has no "
+                  "match entry (DMA from PA %#llx: %s), as upstream Xen "
+                  "leaves it", dev, res.id, (unsigned long long)pa,
+                  res.ok ? "bypasses the SMMU" : res.outcome);
+    else
+        run_check(r, res.bypassed && res.done == sizeof(buf),
+                  "%s unprotected (iommu=no-quarantine): DMA from PA %#llx "
+                  "bypasses the IPMMU, as upstream Xen leaves it", dev,
+                  (unsigned long long)pa);
+}
+
 static void quarantine_masters(struct run *r, struct run_world *w)
 {
     struct dt_device_node *np;
@@ -467,11 +501,16 @@ static void quarantine_masters(struct run *r, struct run_world *w)
             bad++;
     }
     run_show_console(r);
-    run_check(r, bad == 0, "%u masters registered, their DMA blocked until "
-              "assigned%s", n, bad ? " (some could not be registered)" : "");
+    run_check(r, bad == 0, "%u masters registered, %s%s", n,
+              iommu_quarantine ? "their DMA blocked until assigned"
+                               : "unprotected until assigned "
+                                 "(iommu=no-quarantine)",
+              bad ? " (some could not be registered)" : "");
 
+    if ( !iommu_quarantine && w->nr_guests && w->guests[0].nr_dtdevs )
+        check_unprotected(r, w->guests[0].dtdevs[0], 0x48000000);
     /* A passed-through device is still unassigned: its DMA must fault. */
-    if ( w->nr_guests && w->guests[0].nr_dtdevs )
+    else if ( w->nr_guests && w->guests[0].nr_dtdevs )
     {
         const char *dev = w->guests[0].dtdevs[0];
         struct run_dma_result res;
@@ -725,6 +764,7 @@ static void guest_faults(struct run *r, struct run_world *w, unsigned int i)
                   "reason", who);
     cleared = run_fault_cleared(&res, &reg);
     run_check(r, cleared, "the handler cleared %s %d", reg, res.ctx);
+    run_check_fault_counters(r, d, &res);
 }
 
 static void guest_p2m_change(struct run *r, struct run_world *w,
@@ -800,6 +840,11 @@ static void destroy_guests(struct run *r, struct run_world *w,
             struct run_dma_result res;
             char where[64];
 
+            if ( !iommu_quarantine )
+            {
+                check_unprotected(r, dev, 0x48000000);
+                continue;
+            }
             run_dma_fault(dev, 0, GUEST_RAM0_BASE, &res);
             run_check(r, np && !iommu_dt_device_owner(np) &&
                       dt_device_is_protected(np) && res.blocked &&
@@ -910,7 +955,9 @@ int cmd_run(int argc, char **argv)
         sim_error("run: out of memory");
         goto out;
     }
-    if ( check_guests(&w) || mark_passthrough(&w) )
+    if ( check_guests(&w) ||
+         utlb_groups_check_guests(w.guests, w.nr_guests) ||
+         mark_passthrough(&w) )
         goto out;
 
     printf("ipmmu-sim run: %s, %u guest%s\n", w.label, w.nr_guests,
@@ -919,6 +966,9 @@ int cmd_run(int argc, char **argv)
     console_set_echo(false);
     console_capture_start();
 
+    /* The hypervisor's command line, as the boot loader would pass it. */
+    cmdline_reset();
+    cmdline_parse(o.xen_cmdline);
     rc = scenario(&r, &w, &o);
     shut_down(&r, &w);
     console_capture_stop();

@@ -10,6 +10,7 @@
 #include "tools/ipmmu-sim/dt_dot.h"
 #include "tools/ipmmu-sim/dtdev_path.h"
 #include "tools/ipmmu-sim/run_scenario.h"
+#include "tools/ipmmu-sim/utlb_groups.h"
 
 /* One fill colour per guest, in config order; dom0 keeps the default. */
 static const char *const guest_colours[] = {
@@ -44,18 +45,17 @@ static int ipmmu_index(const struct dt_report *r,
     return -1;
 }
 
-/*
- * INTEGRATION(iso): uTLB groups.  Whether the uTLB 'id' of IPMMU 'ipmmu'
- * belongs to a group that several masters share comes from
- * tools/ipmmu-sim/utlb_groups.h (branch iso); connect it here.  Until
- * then no uTLB is drawn as shared.
- */
-static bool utlb_is_shared(const struct dt_report *r, unsigned int ipmmu,
+/* Whether uTLB 'id' of IPMMU 'ipmmu' is one port of several masters. */
+static bool utlb_is_shared(const struct dt_report *r,
+                           const struct utlb_groups *g, unsigned int ipmmu,
                            uint32_t id)
 {
-    (void)r;
-    (void)ipmmu;
-    (void)id;
+    unsigned int i;
+
+    for ( i = 0; i < g->nr; i++ )
+        if ( g->groups[i].utlb == id &&
+             g->groups[i].ipmmu == r->ipmmus[ipmmu].np )
+            return true;
     return false;
 }
 
@@ -78,15 +78,16 @@ static int owner_of(const struct dt_device_node *np,
  * twice is drawn once.
  */
 static void print_utlbs(FILE *out, const struct dt_report *r,
-                        unsigned int master, unsigned int ip, uint32_t first,
-                        uint32_t last, const char *edge_attrs)
+                        const struct utlb_groups *g, unsigned int master,
+                        unsigned int ip, uint32_t first, uint32_t last,
+                        const char *edge_attrs)
 {
     bool shared = false;
     uint32_t id;
 
     for ( id = first; ; id++ )
     {
-        shared = shared || utlb_is_shared(r, ip, id);
+        shared = shared || utlb_is_shared(r, g, ip, id);
         if ( id == last )
             break;
     }
@@ -132,6 +133,7 @@ int dt_dot_print(FILE *out, const char *label, const struct dt_report *r,
 {
     const struct dt_device_node *dev_nodes[RUN_MAX_GUESTS * RUN_MAX_DTDEVS];
     int dev_guest[RUN_MAX_GUESTS * RUN_MAX_DTDEVS];
+    struct utlb_groups groups;
     unsigned int i, k, nr_devs = 0;
 
     for ( i = 0; i < nr_guests; i++ )
@@ -149,6 +151,12 @@ int dt_dot_print(FILE *out, const char *label, const struct dt_report *r,
             dev_nodes[nr_devs] = np;
             dev_guest[nr_devs++] = (int)i;
         }
+    if ( utlb_groups_build(r, &groups) )
+    {
+        snprintf(err, errlen, "%s: out of memory while grouping uTLBs",
+                 label);
+        return -1;
+    }
     fprintf(out, "strict digraph ipmmu {\n  rankdir=LR;\n  label=");
     dot_string(out, label);
     fprintf(out, ";\n  node [fontname=\"Helvetica\", fontsize=10];\n");
@@ -177,7 +185,7 @@ int dt_dot_print(FILE *out, const char *label, const struct dt_report *r,
                     m->refs[e + 1].id == m->refs[e].id + 1 )
                 e++;
             if ( ip >= 0 )
-                print_utlbs(out, r, i, ip, m->refs[k].id, m->refs[e].id, "");
+                print_utlbs(out, r, &groups, i, ip, m->refs[k].id, m->refs[e].id, "");
             k = e + 1;
         }
         for ( k = 0; k < m->nr_maps; k++ )
@@ -189,10 +197,11 @@ int dt_dot_print(FILE *out, const char *label, const struct dt_report *r,
                 continue;
             snprintf(attrs, sizeof(attrs), " [style=dashed, label=\"rid "
                      "%#x\"]", m->maps[k].rid_base);
-            print_utlbs(out, r, i, ip, m->maps[k].id_base,
+            print_utlbs(out, r, &groups, i, ip, m->maps[k].id_base,
                         m->maps[k].id_base, attrs);
         }
     }
     fprintf(out, "}\n");
+    utlb_groups_free(&groups);
     return 0;
 }

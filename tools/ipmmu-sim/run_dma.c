@@ -20,6 +20,8 @@
 #include "hw/smmu_model.h"
 #include "hw/smmu_model_regs.h"
 #include "tools/ipmmu-sim/run_scenario.h"
+#include "xen/drivers/passthrough/arm/ipmmu-vmsa-stats.h"
+#include "xen/drivers/passthrough/arm/smmu.h"
 
 typedef int (*page_fn)(void *page, size_t off, void *buf, size_t len);
 
@@ -123,6 +125,7 @@ static void from_ipmmu(const struct soc_dma_result *in, int rc,
     out->tf = in->outcome == IPMMU_FAULT_TF;
     out->blocked = rc != 0 && !in->xlate.bypassed && in->done == 0 &&
                    in->outcome != IPMMU_BAD_REQUEST;
+    out->bypassed = in->xlate.bypassed;
     out->outcome = ipmmu_model_outcome_name(in->outcome);
     out->done = in->done;
     out->fault_addr = in->xlate.fault_addr;
@@ -140,6 +143,8 @@ static void from_smmu(const struct soc_smmu_dma_result *in, int rc,
 
     out->smmu = true;
     out->ok = rc == 0;
+    out->bypassed = passed;
+    out->unmatched = in->xlate.path == SMMU_PATH_UNMATCHED;
     out->tf = in->outcome == SMMU_FAULT_TF;
     out->blocked = rc != 0 && !passed && in->done == 0 &&
                    in->outcome != SMMU_BAD_REQUEST &&
@@ -152,9 +157,8 @@ static void from_smmu(const struct soc_smmu_dma_result *in, int rc,
     out->id = in->sid;
 }
 
-static int run_dma(const char *master, unsigned int channel, uint64_t iova,
-                   void *buf, size_t len, bool write,
-                   struct run_dma_result *res)
+int run_dma(const char *master, unsigned int channel, uint64_t iova,
+            void *buf, size_t len, bool write, struct run_dma_result *res)
 {
     int rc;
 
@@ -391,4 +395,54 @@ bool run_fault_cleared(const struct run_dma_result *where, const char **what)
                                                       IPMMU_IMSTR), &v);
     }
     return v == 0;
+}
+
+bool run_check_fault_counters(struct run *r, struct domain *d,
+                              const struct run_dma_result *where)
+{
+    unsigned long in_ctx = 0;
+    uint64_t recorded = 0;
+    bool ok;
+
+    if ( where->smmu )
+    {
+        struct smmu_model *m = platform_soc() ?
+            soc_find_smmu(platform_soc(), where->iommu) : NULL;
+        struct smmu_model_stats *ms = malloc(sizeof(*ms));
+        unsigned long faults = smmu_domain_fault_count(d);
+
+        if ( m && ms && where->ctx >= 0 )
+        {
+            smmu_model_get_stats(m, ms);
+            recorded = ms->cb[where->ctx].faults_recorded;
+        }
+        free(ms);
+        ok = faults == recorded && recorded > 0;
+        return run_check(r, ok, "the driver counted %lu fault(s) of d%u; "
+                         "%s recorded %llu in context bank %d", faults,
+                         d->domain_id, where->iommu,
+                         (unsigned long long)recorded, where->ctx);
+    }
+    else
+    {
+        struct ipmmu_model *root = root_model();
+        struct ipmmu_fault_stats st = { 0 };
+        struct ipmmu_model_stats ms;
+        unsigned int ctx = where->ctx;
+
+        if ( root && ctx < IPMMU_MODEL_MAX_CONTEXTS )
+        {
+            ipmmu_model_get_stats(root, &ms);
+            recorded = ms.ctx[ctx].faults_recorded;
+        }
+        ok = ipmmu_domain_fault_stats(d, &st) == 0 &&
+             ipmmu_context_fault_count(ctx, &in_ctx) == 0 &&
+             st.faults == recorded && in_ctx == recorded && recorded > 0 &&
+             st.faults == st.reported + st.suppressed;
+        return run_check(r, ok, "the driver counted %lu fault(s) of d%u "
+                         "(%lu reported) and %lu in context %u; the IPMMU "
+                         "recorded %llu", st.faults, d->domain_id,
+                         st.reported, in_ctx, ctx,
+                         (unsigned long long)recorded);
+    }
 }

@@ -55,6 +55,9 @@ struct run_dma_result {
     bool ok;                    /* every byte moved */
     bool tf;                    /* stopped by a translation fault */
     bool blocked;               /* stopped by the IOMMU, not bypassed */
+    bool bypassed;              /* passed untranslated (IPMMU uTLB off;
+                                 * SMMU disabled, bypass entry, bank off) */
+    bool unmatched;             /* SMMU: no stream match entry */
     const char *outcome;        /* the model's name for what happened */
     size_t done;                /* bytes moved before the fault */
     uint64_t fault_addr;        /* input address that failed */
@@ -104,5 +107,15 @@ uint64_t run_flushes(const struct run_dma_result *where);
  */
 bool run_fault_cleared(const struct run_dma_result *where,
                        const char **what);
+/*
+ * The driver's fault counters of d against the faults the model recorded
+ * in the context (bank) of 'where' (one check).
+ */
+bool run_check_fault_counters(struct run *r, struct domain *d,
+                              const struct run_dma_result *where);
+/* A DMA of 'len' bytes, read or write, through the master's IOMMU;
+ * 0 when every byte moved. */
+int run_dma(const char *master, unsigned int channel, uint64_t iova,
+            void *buf, size_t len, bool write, struct run_dma_result *res);
 
 #endif /* IPMMU_SIM_RUN_SCENARIO_H */

@@ -8,7 +8,9 @@
  */
 
 #define isb()      __atomic_thread_fence(__ATOMIC_SEQ_CST)
-#define dsb(scope) __atomic_thread_fence(__ATOMIC_SEQ_CST)
+/* dsb() also tells the MMIO bus that earlier writes completed. */
+void hosted_dsb(void);
+#define dsb(scope) hosted_dsb()
 #define dmb(scope) __atomic_thread_fence(__ATOMIC_SEQ_CST)
 #define mb()       __atomic_thread_fence(__ATOMIC_SEQ_CST)
 #define rmb()      __atomic_thread_fence(__ATOMIC_ACQUIRE)

@@ -24,6 +24,12 @@ int hosted_mmio_read32(uint64_t pa, uint32_t *val);
 int hosted_mmio_write32(uint64_t pa, uint32_t val);
 
 unsigned long hosted_mmio_bus_errors(void);
+/*
+ * readl()s of the register the same CPU wrote last with writel(), with no
+ * dsb() in between (see hosted/mmio.c): polls that real hardware does not
+ * order after the write.
+ */
+unsigned long hosted_mmio_unordered_readbacks(void);
 /* Live ioremap windows (for leak checks). */
 unsigned int hosted_mmio_live_mappings(void);
 

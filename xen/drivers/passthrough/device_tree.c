@@ -144,6 +144,12 @@ static int register_device(const struct iommu_ops *ops,
     }
 
     dt_device_set_protected(np);
+    if ( iommu_verbose )
+        printk(XENLOG_INFO "IOMMU: %s registered (%u id%s)%s\n",
+               dt_node_full_name(np), dev_iommu_fwspec_get(dev)->num_ids,
+               dev_iommu_fwspec_get(dev)->num_ids == 1 ? "" : "s",
+               iommu_quarantine ? ", quarantined" : ", unprotected until "
+               "assigned");
     return 0;
 }
 
@@ -332,13 +338,20 @@ int iommu_assign_dt_device(struct domain *d, struct dt_device_node *np)
     list_add_tail(&a->domain_entry, &dom_iommu(d)->dt_devices);
     list_add_tail(&a->global_entry, &assigned_devices);
     dt_device_set_used_by(np, d->domain_id);
+    if ( iommu_verbose )
+        printk(XENLOG_INFO "IOMMU: %s assigned to %pd\n",
+               dt_node_full_name(np), d);
 
  out:
     spin_unlock(&dtdevs_lock);
     return rc;
 }
 
-/* Hand the device of 'a' back to quarantine and drop the record. */
+/*
+ * Take the device of 'a' away from its domain and drop the record.  As in
+ * Xen, the driver is asked with a NULL target; it quarantines the device
+ * or leaves it untranslated, as iommu_quarantine says.
+ */
 static int return_to_quarantine_locked(struct dt_assignment *a,
                                        bool keep_on_failure)
 {
@@ -346,16 +359,17 @@ static int return_to_quarantine_locked(struct dt_assignment *a,
     struct dt_device_node *np = a->np;
     int rc;
 
-    rc = ops->reassign_device(a->d, iommu_quarantine_owner(), 0,
-                              dt_to_dev(np));
+    rc = ops->reassign_device(a->d, NULL, 0, dt_to_dev(np));
     if ( rc )
     {
-        printk(XENLOG_ERR "%s: cannot return from d%u to quarantine: "
-               "%d (%s)\n", dt_node_full_name(np), a->d->domain_id, rc,
-               errno_name(rc));
+        printk(XENLOG_ERR "%s: cannot return from %pd to quarantine: "
+               "%d (%s)\n", dt_node_full_name(np), a->d, rc, errno_name(rc));
         if ( keep_on_failure )
             return rc;
     }
+    else if ( iommu_verbose )
+        printk(XENLOG_INFO "IOMMU: %s deassigned from %pd\n",
+               dt_node_full_name(np), a->d);
 
     list_del(&a->domain_entry);
     list_del(&a->global_entry);

@@ -7,10 +7,58 @@
 #include <xen/iommu.h>
 #include <xen/iommu-private.h>
 #include <xen/lib.h>
+#include <xen/param.h>
 #include <xen/sched.h>
 
 bool iommu_enable = true;
 bool iommu_enabled;
+bool force_iommu;
+bool iommu_verbose;
+/* Xen's default is none; blocking unassigned masters is this project's. */
+uint8_t iommu_quarantine = IOMMU_quarantine_basic;
+
+/*
+ * "iommu=" sub-options, comma-separated.  As in Xen, every sub-option
+ * understood applies, and -EINVAL says that at least one was not (the
+ * command line code reports the whole value).
+ */
+static int cf_check parse_iommu_param(const char *s)
+{
+    const char *ss;
+    int val, rc = 0;
+
+    do {
+        ss = strchr(s, ',');
+        if ( !ss )
+            ss = s + strlen(s);
+
+        if ( (val = parse_bool(s, ss)) >= 0 )
+            iommu_enable = val;
+        else if ( (val = parse_boolean("force", s, ss)) >= 0 ||
+                  (val = parse_boolean("required", s, ss)) >= 0 )
+            force_iommu = val;
+        else if ( (val = parse_boolean("quarantine", s, ss)) >= 0 )
+            iommu_quarantine = val ? IOMMU_quarantine_basic
+                                   : IOMMU_quarantine_none;
+        else if ( (val = parse_boolean("verbose", s, ss)) >= 0 )
+            iommu_verbose = val;
+        else
+            rc = -EINVAL;
+
+        s = ss + 1;
+    } while ( *ss );
+
+    return rc;
+}
+
+static void iommu_param_reset(void)
+{
+    iommu_enable = true;
+    force_iommu = false;
+    iommu_verbose = false;
+    iommu_quarantine = IOMMU_quarantine_basic;
+}
+custom_param_reset("iommu", parse_iommu_param, iommu_param_reset);
 
 /*
  * The owner of quarantined devices.  Upstream Xen creates dom_io with the
@@ -46,23 +94,72 @@ void iommu_unhook_domains(void)
     domain_set_iommu_hooks(NULL);
 }
 
+/*
+ * dom_io gets IOMMU state as in Xen: flagged for the IOMMU and through
+ * iommu_domain_init(), so the driver's init hook sees it like any domain.
+ */
+static int iommu_quarantine_init(void)
+{
+    struct domain *io = iommu_quarantine_owner();
+    int rc;
+
+    if ( is_iommu_enabled(io) )
+        return 0;
+
+    io->cdf |= CDF_iommu;
+    rc = iommu_domain_init(io, 0);
+    if ( rc )
+    {
+        io->cdf &= ~CDF_iommu;
+        printk(XENLOG_ERR "IOMMU: cannot set up %pd: %d (%s)\n", io, rc,
+               errno_name(rc));
+    }
+
+    return rc;
+}
+
+void iommu_quarantine_destroy(void)
+{
+    struct domain *io = iommu_quarantine_owner();
+
+    iommu_domain_destroy(io);
+    io->cdf &= ~CDF_iommu;
+}
+
 int iommu_setup(void)
 {
-    int rc;
+    int rc = 0;
 
     domain_set_iommu_hooks(&iommu_domain_hooks);
     iommu_enabled = false;
     if ( !iommu_enable )
-    {
         printk(XENLOG_INFO "I/O virtualisation disabled by configuration\n");
-        return 0;
+    else
+    {
+        rc = iommu_hardware_setup();
+        iommu_enabled = iommu_hardware_count() > 0 &&
+                        iommu_get_ops() != NULL;
     }
 
-    rc = iommu_hardware_setup();
-    iommu_enabled = iommu_hardware_count() > 0 && iommu_get_ops() != NULL;
+    if ( force_iommu && !iommu_enabled )
+        panic("IOMMU required (iommu=force) but none could be enabled");
 
     printk(XENLOG_INFO "I/O virtualisation %sabled\n",
            iommu_enabled ? "en" : "dis");
+    if ( !iommu_enabled )
+        return rc;
+
+    if ( iommu_quarantine == IOMMU_quarantine_none )
+        printk(XENLOG_WARNING "IOMMU: quarantine off (iommu=no-quarantine): "
+               "devices assigned to no domain are unprotected, their DMA "
+               "is not checked by the IOMMU\n");
+
+    {
+        int err = iommu_quarantine_init();
+
+        if ( err && !rc )
+            rc = err;
+    }
 
     return rc;
 }
@@ -129,7 +226,7 @@ void iommu_hwdom_init(struct domain *d)
     if ( !is_iommu_enabled(d) )
         return;
 
-    arch_iommu_hwdom_init(d);
+    /* As in Xen: the driver's hook only (often arch_iommu_hwdom_init). */
     if ( hd->platform_ops->hwdom_init )
         hd->platform_ops->hwdom_init(d);
 }

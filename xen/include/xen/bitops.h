@@ -1,17 +1,18 @@
 #ifndef XEN_BITOPS_H
 #define XEN_BITOPS_H
 
-/* Bit numbers, masks, atomic bit operations on arrays of longs, bitmaps. */
+/*
+ * Bit numbers, masks, atomic bit operations on arrays of longs, searches.
+ * DECLARE_BITMAP and BITS_TO_LONGS are in <xen/types.h>, operations on
+ * whole bitmaps in <xen/bitmap.h>, as in Xen.
+ */
 #include <xen/lib.h>
 
-#define BITS_PER_LONG   (sizeof(long) * 8)
 #define BITS_PER_BYTE   8
 #define BIT(n)          (1UL << (n))
 #define BIT_ULL(n)      (1ULL << (n))
 #define GENMASK(h, l)   ((~0UL << (l)) & (~0UL >> (BITS_PER_LONG - 1 - (h))))
 #define GENMASK_ULL(h, l) ((~0ULL << (l)) & (~0ULL >> (63 - (h))))
-#define BITS_TO_LONGS(n) DIV_ROUND_UP(n, BITS_PER_LONG)
-#define DECLARE_BITMAP(name, bits) unsigned long name[BITS_TO_LONGS(bits)]
 
 #define BIT_WORD(nr)    ((nr) / BITS_PER_LONG)
 #define BIT_MASK(nr)    (1UL << ((nr) % BITS_PER_LONG))
@@ -101,20 +102,5 @@ static inline unsigned int find_next_bit_val(const unsigned long *addr,
 #define for_each_set_bit(b, addr, size)                       \
     for ( (b) = find_first_bit(addr, size); (b) < (size);     \
           (b) = find_next_bit(addr, size, (b) + 1) )
-
-static inline void bitmap_zero(unsigned long *map, unsigned int bits)
-{
-    memset(map, 0, BITS_TO_LONGS(bits) * sizeof(long));
-}
-
-static inline unsigned int bitmap_weight(const unsigned long *map,
-                                         unsigned int bits)
-{
-    unsigned int i, n = 0;
-
-    for ( i = 0; i < bits; i++ )
-        n += test_bit(i, map);
-    return n;
-}
 
 #endif /* XEN_BITOPS_H */

@@ -8,6 +8,9 @@
 #define __initconst
 #define __exit
 #define __read_mostly
+#define __hwdom_init
+#define __hwdom_initdata
+#define cf_check         /* control-flow integrity: nothing to mark here */
 #define __ro_after_init
 #define __used           __attribute__((__used__))
 #define __maybe_unused   __attribute__((__unused__))

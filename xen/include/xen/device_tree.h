@@ -17,7 +17,9 @@ typedef uint16_t domid_t;
 #define DOMID_FIRST_RESERVED 0x7ff0U
 #define DOMID_IO             0x7ff1U
 #define DOMID_XEN            0x7ff2U
+#define DOMID_COW            0x7ff3U
 #define DOMID_INVALID        0x7ff4U
+#define DOMID_IDLE           0x7fffU
 
 #define MAX_PHANDLE_ARGS 16
 #define DT_ROOT_NODE_ADDR_CELLS_DEFAULT 2

@@ -3,6 +3,7 @@
 
 /* Error codes carried in pointers (the top 4095 values of the space). */
 #include <xen/compiler.h>
+#include <xen/errno.h>
 #include <xen/types.h>
 
 #define MAX_ERRNO 4095

@@ -10,13 +10,13 @@
 
 struct domain;
 
-/* arm/iommu.c */
-int arch_iommu_domain_init(struct domain *d);
-void arch_iommu_domain_destroy(struct domain *d);
-void arch_iommu_hwdom_init(struct domain *d);
-
 /* iommu.c: forget the domain hooks iommu_setup() installed. */
 void iommu_unhook_domains(void);
+/* iommu.c: take down dom_io's IOMMU state (iommu_hardware_teardown). */
+void iommu_quarantine_destroy(void);
+
+/* arm/iommu_fwspec.c: restart the count iommu_fwspec_priv_leaked() gives. */
+void iommu_fwspec_clear_leaked(void);
 
 /* device_tree.c */
 void iommu_dt_domain_init(struct domain *d);

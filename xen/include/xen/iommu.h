@@ -16,8 +16,11 @@
  *  - device tree devices: iommu_add_dt_device (reads `iommus`), assignment
  *    to domains, the domctl-style entry point by DT path.
  */
+#include <xen/bitmap.h>
 #include <xen/device_tree.h>
+#include <xen/errno.h>
 #include <xen/list.h>
+#include <xen/page-defs.h>
 #include <xen/typesafe.h>
 #include <asm/device.h>
 #include <asm/iommu.h>
@@ -78,9 +81,11 @@ struct iommu_ops {
     int (*remove_device)(uint8_t devfn, device_t *dev);  /* may be NULL */
 
     /*
-     * Assignment.  reassign_device moves a device from s to t; t is the
-     * quarantine owner (dom_io, domain_id DOMID_IO) when a device is
-     * taken back from a domain.
+     * Assignment.  reassign_device moves a device from s to t.  As in
+     * Xen, the core takes a device back from a domain (deassign, domain
+     * destruction) with t == NULL: the driver then quarantines it
+     * (iommu_quarantine) or leaves it untranslated.  t == dom_io asks
+     * for quarantine explicitly.
      */
     int (*assign_device)(struct domain *d, uint8_t devfn, device_t *dev,
                          uint32_t flag);
@@ -96,33 +101,59 @@ struct iommu_ops {
                        unsigned long page_count, unsigned int flush_flags);
 
     /*
-     * Not in upstream Xen.  Releases fwspec->iommu_priv of a device (set
-     * by dt_xlate); called by iommu_fwspec_free() when it is not NULL, so
-     * that no error path leaks it.  May be NULL when the driver never
-     * allocates it.
+     * Not in upstream Xen, optional.  Releases fwspec->iommu_priv of a
+     * device (set by dt_xlate); called by iommu_fwspec_free() so that no
+     * error path leaks it.  When NULL (a driver written for Xen), the
+     * core leaves the private data alone, as Xen does, and counts it:
+     * iommu_fwspec_priv_leaked(), reported by iommu_hardware_teardown().
      */
     void (*free_fwspec_priv)(device_t *dev, void *priv);
     /*
-     * Not in upstream Xen.  Undo everything the driver's probes did
-     * (mappings, interrupts, memory); called by iommu_hardware_teardown()
-     * after every device was removed, so that a hosted program can boot
-     * again.  May be NULL.
+     * Not in upstream Xen, optional.  Undo everything the driver's probes
+     * did (mappings, interrupts, memory); called by
+     * iommu_hardware_teardown() after every device was removed, so that a
+     * hosted program can boot again.  When NULL, teardown still frees
+     * what the core owns and says that the driver's state stays.
      */
     void (*shutdown)(void);
 };
 
 /*
- * The owner of quarantined devices: dom_io (domain_id DOMID_IO, as in
- * upstream Xen), the target of reassign_device when a device leaves a
- * domain.  The core provides a weak default that a domains module may
- * replace; iommu_quarantine_owner() is never NULL.
+ * dom_io (domain_id DOMID_IO), the system domain that stands for "no
+ * guest": as in Xen, iommu_setup() gives it IOMMU state once an IOMMU is
+ * up (CDF_iommu, iommu_domain_init: the driver's init hook runs for it),
+ * and iommu_hardware_teardown() takes it down again.  The core provides a
+ * weak default that a domains module may replace;
+ * iommu_quarantine_owner() is dom_io and never NULL.
  */
 extern struct domain *dom_io;
 struct domain *iommu_quarantine_owner(void);
 
-/* Global state. */
-extern bool iommu_enable;            /* allowed to use IOMMUs ("iommu=") */
+/*
+ * Global state, with Xen's names.  The first four are set by the "iommu="
+ * command-line option (parse_iommu_param, xen/drivers/passthrough/
+ * iommu.c), the Arm device-tree part of Xen's:
+ *   iommu=<bool>                 iommu_enable (default on)
+ *   iommu=force | required       force_iommu: no IOMMU up is fatal
+ *   iommu=[no-]quarantine        iommu_quarantine (default on here)
+ *   iommu=verbose                iommu_verbose: one line per device
+ *                                registered, assigned or deassigned
+ * Sub-options are separated by commas; others are reported and ignored.
+ */
+extern bool iommu_enable;            /* allowed to use IOMMUs */
 extern bool iommu_enabled;           /* at least one IOMMU is up */
+extern bool force_iommu;
+extern bool iommu_verbose;
+extern uint8_t iommu_quarantine;
+
+/*
+ * Quarantine modes, as in Xen.  none: a device that belongs to no domain
+ * is left as the driver leaves it after add_device or after reassign to
+ * NULL (upstream drivers: translation off, its DMA unchecked); basic: the
+ * driver blocks its DMA.  Xen's scratch-page mode is not provided.
+ */
+#define IOMMU_quarantine_none   0
+#define IOMMU_quarantine_basic  1
 
 void iommu_set_ops(const struct iommu_ops *ops);
 const struct iommu_ops *iommu_get_ops(void);
@@ -135,7 +166,9 @@ const struct iommu_ops *iommu_get_ops(void);
  * no probe failed, -ENODEV when none came up without a hard error, or the
  * first hard error (the IOMMUs that came up stay up), -EBUSY when IOMMUs
  * are up already (iommu_hardware_teardown first).  Never panics.
- * iommu_setup() runs it when iommu_enable and sets iommu_enabled.
+ * iommu_setup() runs it when iommu_enable and sets iommu_enabled; with
+ * force_iommu and no IOMMU up it panics, as Xen does.  It then sets up
+ * dom_io and says on the console when quarantine is off.
  */
 int iommu_hardware_setup(void);
 int iommu_setup(void);
@@ -143,10 +176,18 @@ int iommu_setup(void);
 unsigned int iommu_hardware_count(void);
 /*
  * Not in upstream Xen: the inverse of boot for hosted programs.  Removes
- * every device still registered (they must be unassigned), calls the
- * driver's shutdown hook and forgets the ops.
+ * every device still registered (they must be unassigned), takes dom_io's
+ * IOMMU state down, calls the driver's shutdown hook (a console line
+ * says what stays allocated when the driver has none) and forgets the
+ * ops.
  */
 void iommu_hardware_teardown(void);
+/*
+ * Not in upstream Xen: fwspec private data that iommu_fwspec_free() could
+ * not free because the driver has no free_fwspec_priv hook, since the
+ * last iommu_hardware_teardown().
+ */
+unsigned int iommu_fwspec_priv_leaked(void);
 
 /*
  * Domains.  iommu_domain_init() must run after the P2M is initialised:
@@ -159,6 +200,15 @@ void iommu_hardware_teardown(void);
 int iommu_domain_init(struct domain *d, unsigned int opts);
 void iommu_hwdom_init(struct domain *d);
 void iommu_domain_destroy(struct domain *d);
+
+/*
+ * The architecture's part of the domain life cycle (xen/drivers/
+ * passthrough/arm/iommu.c), declared here as in Xen.  A driver may use
+ * arch_iommu_hwdom_init as its hwdom_init hook.
+ */
+int arch_iommu_domain_init(struct domain *d);
+void arch_iommu_domain_destroy(struct domain *d);
+void arch_iommu_hwdom_init(struct domain *d);
 
 /*
  * Flush the IOTLB of d for page_count pages from dfn (INVALID_DFN: all).

@@ -1,11 +1,15 @@
 #ifndef XEN_LIB_H
 #define XEN_LIB_H
 
-/* The hypervisor's everyday helpers: logging, assertions, arithmetic. */
+/*
+ * The hypervisor's everyday helpers: logging, assertions, arithmetic.
+ * As in Xen, it brings the heap (<xen/xmalloc.h>) and the string helpers.
+ */
 #include <stdarg.h>
 #include <xen/compiler.h>
 #include <xen/types.h>
 #include <xen/string.h>
+#include <xen/xmalloc.h>
 
 /* Log levels, prefixed to a printk format string. */
 #define XENLOG_ERR     "<0>"
@@ -21,9 +25,25 @@ void printk(const char *fmt, ...) __printf(1, 2);
 void vprintk(const char *fmt, va_list args);
 int snprintf(char *buf, size_t size, const char *fmt, ...) __printf(3, 4);
 int vsnprintf(char *buf, size_t size, const char *fmt, va_list args);
+/*
+ * Not in Xen: the hypervisor's formatter under its own name
+ * (xen/common/vsprintf.c), with Xen's %p extensions (%pd, %pv, %*pb,
+ * %*pbl, %*ph).  printk uses it; without a C library snprintf and
+ * vsnprintf are it too.
+ */
+int xen_vsnprintf(char *buf, size_t size, const char *fmt, va_list args);
+int xen_snprintf(char *buf, size_t size, const char *fmt, ...) __printf(3, 4);
 
 #define gprintk(lvl, fmt, ...) printk(lvl fmt, ##__VA_ARGS__)
 #define dprintk(lvl, fmt, ...) printk(lvl fmt, ##__VA_ARGS__)
+
+/*
+ * The command line (xen/common/kernel.c, parameters in <xen/param.h>).
+ * cmdline_reset() is not in Xen: every parameter back to its built-in
+ * default, for a process that boots more than once.
+ */
+void cmdline_parse(const char *cmdline);
+void cmdline_reset(void);
 
 /* Fatal errors: a hosted build aborts the process with a message. */
 void __noreturn panic(const char *fmt, ...) __printf(1, 2);

@@ -36,6 +36,15 @@ struct domain {
     bool iommu_hooked;               /* iommu_domain_init() succeeded */
 };
 
+/*
+ * A virtual CPU.  Not simulated: only what printk's %pv and code written
+ * for Xen name (the domain and the vCPU's number).
+ */
+struct vcpu {
+    int vcpu_id;
+    struct domain *domain;
+};
+
 #define dom_iommu(d)            (&(d)->iommu)
 #define is_hardware_domain(d)   (((d)->cdf & CDF_privileged) != 0)
 #define is_domain_direct_mapped(d) (((d)->cdf & CDF_directmap) != 0)

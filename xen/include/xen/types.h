@@ -28,4 +28,13 @@ typedef int64_t s_time_t;
 
 #define INVALID_PADDR (~0ULL)
 
+/*
+ * Bitmaps are arrays of longs.  As in Xen, these three come with the basic
+ * types; the operations on bitmaps are in <xen/bitops.h> (bits) and
+ * <xen/bitmap.h> (whole maps).
+ */
+#define BITS_PER_LONG   (__SIZEOF_LONG__ * 8)
+#define BITS_TO_LONGS(bits) (((bits) + BITS_PER_LONG - 1) / BITS_PER_LONG)
+#define DECLARE_BITMAP(name, bits) unsigned long name[BITS_TO_LONGS(bits)]
+
 #endif /* XEN_TYPES_H */

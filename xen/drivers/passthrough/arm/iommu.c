@@ -214,12 +214,26 @@ int iommu_hardware_setup(void)
 
 void iommu_hardware_teardown(void)
 {
+    unsigned int leaked;
+
     if ( iommu_dt_remove_all_devices() )
         printk(XENLOG_ERR
                "IOMMU: teardown with devices still assigned to domains\n");
+    iommu_quarantine_destroy();
 
+    /* The driver hooks that Xen lacks are optional: say what stays. */
+    leaked = iommu_fwspec_priv_leaked();
+    if ( leaked )
+        printk(XENLOG_WARNING "IOMMU: the driver has no free_fwspec_priv "
+               "hook: the private data of %u device%s was not freed\n",
+               leaked, leaked == 1 ? "" : "s");
+    iommu_fwspec_clear_leaked();
     if ( iommu_ops && iommu_ops->shutdown )
         iommu_ops->shutdown();
+    else if ( iommu_ops )
+        printk(XENLOG_WARNING "IOMMU: the driver has no shutdown hook: "
+               "what its probes set up (%u IOMMU%s: mappings, interrupts, "
+               "memory) stays\n", iommus_up, iommus_up == 1 ? "" : "s");
 
     iommu_unhook_domains();
     iommu_ops = NULL;
@@ -245,9 +259,17 @@ int arch_iommu_domain_init(struct domain *d)
 void arch_iommu_domain_destroy(struct domain *d)
 {
     struct domain_iommu *hd = dom_iommu(d);
+    struct p2m_domain *p2m = p2m_get_hostp2m(d);
 
-    if ( d->arch.p2m.iotlb_flush == iommu_iotlb_flush )
-        d->arch.p2m.iotlb_flush = NULL;
+    /*
+     * A P2M batch calls the hook with the write lock held: taking it
+     * waits for a flush in flight, and none starts after the unhook, so
+     * the driver's teardown that follows cannot race a flush.
+     */
+    write_lock(&p2m->lock);
+    if ( p2m->iotlb_flush == iommu_iotlb_flush )
+        p2m->iotlb_flush = NULL;
+    write_unlock(&p2m->lock);
     hd->hap_pt_share = false;
 }
 

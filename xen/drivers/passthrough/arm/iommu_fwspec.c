@@ -28,6 +28,19 @@ int iommu_fwspec_init(struct device *dev, struct device *iommu_dev)
     return 0;
 }
 
+/* Private data left to drivers without a free_fwspec_priv hook. */
+static unsigned int priv_leaked;
+
+unsigned int iommu_fwspec_priv_leaked(void)
+{
+    return priv_leaked;
+}
+
+void iommu_fwspec_clear_leaked(void)
+{
+    priv_leaked = 0;
+}
+
 void iommu_fwspec_free(struct device *dev)
 {
     struct iommu_fwspec *fwspec = dev_iommu_fwspec_get(dev);
@@ -36,9 +49,15 @@ void iommu_fwspec_free(struct device *dev)
     if ( !fwspec )
         return;
 
-    /* The driver's data first: its hook may still look at the ids. */
+    /*
+     * The driver's data first: its hook may still look at the ids.  The
+     * core cannot know what the data holds, so without the hook it stays
+     * (as in Xen) and is counted.
+     */
     if ( fwspec->iommu_priv && ops && ops->free_fwspec_priv )
         ops->free_fwspec_priv(dev, fwspec->iommu_priv);
+    else if ( fwspec->iommu_priv )
+        priv_leaked++;
     fwspec->iommu_priv = NULL;
 
     xfree(fwspec);

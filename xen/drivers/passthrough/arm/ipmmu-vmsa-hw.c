@@ -10,6 +10,7 @@
 #include <xen/delay.h>
 #include <xen/errno.h>
 #include <xen/lib.h>
+#include <asm/system.h>
 #include "ipmmu-vmsa.h"
 
 /* Linux and Xen poll the flush in 1 us steps for at most 100 us. */
@@ -76,6 +77,8 @@ static int ipmmu_ctx_wait_flush(unsigned int ctx)
 {
     unsigned int waited;
 
+    /* The FLUSH write must reach the IPMMU before the first poll reads. */
+    dsb(sy);
     for ( waited = 0; ; waited += IPMMU_FLUSH_POLL_US )
     {
         if ( !(ipmmu_ctx_read(ipmmu_root, ctx, IMCTR) & IMCTR_FLUSH) )

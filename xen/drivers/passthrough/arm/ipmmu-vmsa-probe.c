@@ -28,6 +28,7 @@
 
 DEFINE_SPINLOCK(ipmmu_lock);
 LIST_HEAD(ipmmu_devices);
+LIST_HEAD(ipmmu_masters);
 struct ipmmu_device *ipmmu_root;
 unsigned int ipmmu_block_ctx = IPMMU_NONE;
 unsigned long ipmmu_spurious_irqs;
@@ -476,6 +477,8 @@ static int ipmmu_probe(struct dt_device_node *np, const void *data)
 void ipmmu_shutdown(void)
 {
     struct ipmmu_device *mmu, *next;
+    struct ipmmu_master *m, *m_next;
+    LIST_HEAD(gone);
     unsigned long flags;
     unsigned int i;
 
@@ -484,6 +487,9 @@ void ipmmu_shutdown(void)
         release_irq(ipmmu_root->irq, ipmmu_root);
 
     spin_lock_irqsave(&ipmmu_lock, flags);
+
+    /* Devices still registered (even assigned) forget the instances. */
+    ipmmu_release_masters_locked(&gone);
 
     list_for_each_entry(mmu, &ipmmu_devices, list)
         for ( i = 0; i < mmu->features->nr_utlbs; i++ )
@@ -509,7 +515,12 @@ void ipmmu_shutdown(void)
 
     ipmmu_root = NULL;
     ipmmu_spurious_irqs = 0;
+    ipmmu_fault_log_flush(&ipmmu_nodomain_faults, "no domain");
+    memset(&ipmmu_nodomain_faults, 0, sizeof(ipmmu_nodomain_faults));
     spin_unlock_irqrestore(&ipmmu_lock, flags);
+
+    list_for_each_entry_safe(m, m_next, &gone, list)
+        xfree(m);
 }
 
 DT_DEVICE_START(ipmmu, "Renesas IPMMU-VMSA", DEVICE_IOMMU)

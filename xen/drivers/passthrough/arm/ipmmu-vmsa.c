@@ -9,7 +9,10 @@
  * table is empty, so its DMA faults instead of bypassing translation.
  *
  * A uTLB is one port of the hardware: masters that share it share its
- * routing, so two domains can never own one uTLB.
+ * routing, so two domains can never own one uTLB, and a uTLB goes to a
+ * domain's context only when every master behind it belongs to that
+ * domain (until then it stays blocked: a quarantined master must never
+ * reach a guest's memory through a partner's assignment).
  */
 #include <xen/errno.h>
 #include <xen/iommu.h>
@@ -43,34 +46,17 @@ static const char *ipmmu_dev_name(struct device *dev)
     return dt_node_full_name(dev_to_dt(dev));
 }
 
-static bool master_uses_utlb(struct ipmmu_master *m, struct ipmmu_device *mmu,
-                             uint32_t utlb)
+/*
+ * A uTLB that no domain owns any more: routed to the blocking context
+ * (quarantine), or, with iommu=no-quarantine, translation off as upstream
+ * Xen leaves it (the master's DMA is then not checked).
+ */
+static void ipmmu_utlb_unowned(struct ipmmu_device *mmu, unsigned int utlb)
 {
-    struct iommu_fwspec *fwspec = dev_iommu_fwspec_get(m->dev);
-    unsigned int i;
-
-    if ( m->mmu != mmu || !fwspec )
-        return false;
-    for ( i = 0; i < fwspec->num_ids; i++ )
-        if ( fwspec->ids[i] == utlb )
-            return true;
-
-    return false;
-}
-
-/* A master of dom other than 'except' that uses the uTLB, or NULL. */
-static struct ipmmu_master *domain_utlb_user(struct ipmmu_domain *dom,
-                                             struct ipmmu_master *except,
-                                             struct ipmmu_device *mmu,
-                                             uint32_t utlb)
-{
-    struct ipmmu_master *m;
-
-    list_for_each_entry(m, &dom->masters, domain_entry)
-        if ( m != except && master_uses_utlb(m, mmu, utlb) )
-            return m;
-
-    return NULL;
+    if ( iommu_quarantine )
+        ipmmu_utlb_route(mmu, utlb, ipmmu_block_ctx, NULL);
+    else
+        ipmmu_utlb_disable(mmu, utlb);
 }
 
 /* ---- Devices ---- */
@@ -113,6 +99,8 @@ static int ipmmu_dt_xlate(struct device *dev,
     m = fwspec->iommu_priv;
     if ( !m )
     {
+        unsigned long flags;
+
         m = xzalloc(struct ipmmu_master);
         if ( !m )
             return -ENOMEM;
@@ -120,6 +108,9 @@ static int ipmmu_dt_xlate(struct device *dev,
         m->mmu = mmu;
         INIT_LIST_HEAD(&m->domain_entry);
         fwspec->iommu_priv = m;
+        spin_lock_irqsave(&ipmmu_lock, flags);
+        list_add_tail(&m->list, &ipmmu_masters);
+        spin_unlock_irqrestore(&ipmmu_lock, flags);
     }
     else if ( m->mmu != mmu )
     {
@@ -154,8 +145,11 @@ static int ipmmu_add_device(uint8_t devfn, struct device *dev)
             struct ipmmu_utlb *u = &m->mmu->utlb[fwspec->ids[i]];
 
             u->users++;
-            /* A uTLB shared with an assigned master keeps its routing. */
-            if ( u->ctx == IPMMU_NONE )
+            /*
+             * A uTLB shared with an assigned master keeps its routing;
+             * without quarantine a new one stays off, as upstream does.
+             */
+            if ( u->ctx == IPMMU_NONE && iommu_quarantine )
                 ipmmu_utlb_route(m->mmu, fwspec->ids[i], ipmmu_block_ctx,
                                  NULL);
         }
@@ -259,39 +253,120 @@ static void ipmmu_domain_put_ctx(struct ipmmu_domain *dom)
     dom->ctx = IPMMU_NONE;
 }
 
-/* -EINVAL if a uTLB of m belongs to a domain other than dom. */
+/* ---- uTLBs shared by several masters (see ipmmu-vmsa-share.c) ---- */
+
+/* Where the other masters behind one uTLB stand, as seen from dom. */
+struct ipmmu_share_scan {
+    const struct ipmmu_device *mmu;
+    const struct ipmmu_domain *dom;
+    unsigned int foreign;            /* owned by another domain */
+    unsigned int missing;            /* not owned by dom */
+    char list[384];                  /* "/soc/a (d1 (one)), /soc/b (...)" */
+    size_t used;
+};
+
+static void ipmmu_scan_partner(struct dt_device_node *np, void *arg)
+{
+    struct ipmmu_share_scan *s = arg;
+    struct ipmmu_master *p = ipmmu_node_master(s->mmu, np);
+    char where[64];
+
+    if ( p && p->owner == s->dom )
+        snprintf(where, sizeof(where), "assigned to d%u",
+                 s->dom->d->domain_id);
+    else if ( p && p->owner )
+    {
+        snprintf(where, sizeof(where), "assigned to d%u (%s)",
+                 p->owner->d->domain_id, p->owner->d->name);
+        s->foreign++;
+        s->missing++;
+    }
+    else
+    {
+        snprintf(where, sizeof(where), "assigned to no domain");
+        s->missing++;
+    }
+
+    if ( s->used < sizeof(s->list) )
+        s->used += snprintf(s->list + s->used, sizeof(s->list) - s->used,
+                            "%s%s (%s)", s->used ? ", " : "",
+                            dt_node_full_name(np), where);
+}
+
+/* Scan the partners of m behind its uTLB utlb, from dom's side. */
+static unsigned int ipmmu_scan_utlb(struct ipmmu_master *m, uint32_t utlb,
+                                    const struct ipmmu_domain *dom,
+                                    struct ipmmu_share_scan *s)
+{
+    s->mmu = m->mmu;
+    s->dom = dom;
+    s->foreign = s->missing = 0;
+    s->used = 0;
+    s->list[0] = '\0';
+
+    return ipmmu_utlb_partners(m->mmu, utlb, dev_to_dt(m->dev),
+                               ipmmu_scan_partner, s);
+}
+
+/* -EINVAL if a uTLB of m is, or would be, shared with another domain. */
 static int ipmmu_check_utlbs(struct ipmmu_master *m, struct ipmmu_domain *dom)
 {
     struct iommu_fwspec *fwspec = dev_iommu_fwspec_get(m->dev);
+    struct ipmmu_share_scan scan;
     unsigned int i;
 
     for ( i = 0; i < fwspec->num_ids; i++ )
     {
         struct ipmmu_utlb *u = &m->mmu->utlb[fwspec->ids[i]];
-        struct ipmmu_master *other;
 
-        if ( !u->owner || u->owner == dom )
+        ipmmu_scan_utlb(m, fwspec->ids[i], dom, &scan);
+        if ( !scan.foreign && (!u->owner || u->owner == dom) )
             continue;
 
-        other = domain_utlb_user(u->owner, m, m->mmu, fwspec->ids[i]);
         printk(XENLOG_ERR "IPMMU: cannot assign %s to d%u (%s): its uTLB "
-               "%u of %s is used by %s, assigned to d%u (%s)\n",
+               "%u of %s is one port shared with %s: masters behind one "
+               "uTLB must be passed through together, to one domain\n",
                ipmmu_dev_name(m->dev), dom->d->domain_id, dom->d->name,
                fwspec->ids[i], ipmmu_short_name(m->mmu),
-               other ? ipmmu_dev_name(other->dev) : "another device",
-               u->owner->d->domain_id, u->owner->d->name);
+               scan.used ? scan.list : "another domain's device");
         return -EINVAL;
     }
 
     return 0;
 }
 
+/*
+ * Route m's uTLBs to dom's context, each one whose masters now all belong
+ * to dom; the others stay blocked until the last of them is assigned.
+ */
+static void ipmmu_route_complete_utlbs(struct ipmmu_master *m,
+                                       struct ipmmu_domain *dom)
+{
+    struct iommu_fwspec *fwspec = dev_iommu_fwspec_get(m->dev);
+    struct ipmmu_share_scan scan;
+    unsigned int i;
+
+    for ( i = 0; i < fwspec->num_ids; i++ )
+    {
+        ipmmu_scan_utlb(m, fwspec->ids[i], dom, &scan);
+        if ( !scan.missing )
+        {
+            ipmmu_utlb_route(m->mmu, fwspec->ids[i], dom->ctx, dom);
+            continue;
+        }
+        printk(XENLOG_WARNING "IPMMU: d%u (%s): %s: uTLB %u of %s stays "
+               "blocked until every master behind it is assigned to d%u; "
+               "it is shared with %s: they must be passed through "
+               "together\n", dom->d->domain_id, dom->d->name,
+               ipmmu_dev_name(m->dev), fwspec->ids[i],
+               ipmmu_short_name(m->mmu), dom->d->domain_id, scan.list);
+    }
+}
+
 /* Give m to dom (lock held). */
 static int ipmmu_attach_locked(struct ipmmu_master *m,
                                struct ipmmu_domain *dom)
 {
-    struct iommu_fwspec *fwspec = dev_iommu_fwspec_get(m->dev);
-    unsigned int i;
     int rc;
 
     rc = ipmmu_check_utlbs(m, dom);
@@ -305,33 +380,46 @@ static int ipmmu_attach_locked(struct ipmmu_master *m,
             return rc;
     }
 
-    for ( i = 0; i < fwspec->num_ids; i++ )
-        ipmmu_utlb_route(m->mmu, fwspec->ids[i], dom->ctx, dom);
-
     list_add_tail(&m->domain_entry, &dom->masters);
     dom->nr_masters++;
     m->owner = dom;
+    ipmmu_route_complete_utlbs(m, dom);
 
     return 0;
 }
 
-/* Take m back from its domain into quarantine (lock held). */
+/*
+ * Take m back from its domain (lock held): its uTLBs go to quarantine,
+ * or off with iommu=no-quarantine.  A uTLB it shares goes too: m's DMA
+ * must not reach the domain through it; the partners that stay with
+ * the domain wait until m comes back.
+ */
 static void ipmmu_detach_locked(struct ipmmu_master *m)
 {
     struct iommu_fwspec *fwspec = dev_iommu_fwspec_get(m->dev);
     struct ipmmu_domain *dom = m->owner;
-    unsigned int i;
-
-    for ( i = 0; i < fwspec->num_ids; i++ )
-    {
-        /* A uTLB another master of dom still uses stays with dom. */
-        if ( domain_utlb_user(dom, m, m->mmu, fwspec->ids[i]) )
-            continue;
-        ipmmu_utlb_route(m->mmu, fwspec->ids[i], ipmmu_block_ctx, NULL);
-    }
+    struct ipmmu_share_scan scan;
+    unsigned int i, n;
 
     list_del_init(&m->domain_entry);
     m->owner = NULL;
+
+    for ( i = 0; i < fwspec->num_ids; i++ )
+    {
+        struct ipmmu_utlb *u = &m->mmu->utlb[fwspec->ids[i]];
+
+        if ( u->owner != dom )
+            continue;
+        ipmmu_utlb_unowned(m->mmu, fwspec->ids[i]);
+        n = ipmmu_scan_utlb(m, fwspec->ids[i], dom, &scan);
+        /* Worth a line unless the whole domain is going away. */
+        if ( n > scan.missing && !dom->d->is_dying )
+            printk(XENLOG_WARNING "IPMMU: d%u (%s): %s left: its uTLB %u "
+                   "of %s is blocked again, so are its partners %s\n",
+                   dom->d->domain_id, dom->d->name, ipmmu_dev_name(m->dev),
+                   fwspec->ids[i], ipmmu_short_name(m->mmu), scan.list);
+    }
+
     if ( --dom->nr_masters == 0 )
         ipmmu_domain_put_ctx(dom);
 }
@@ -339,6 +427,17 @@ static void ipmmu_detach_locked(struct ipmmu_master *m)
 static bool is_quarantine(const struct domain *d)
 {
     return d == iommu_quarantine_owner() || d->domain_id == DOMID_IO;
+}
+
+/*
+ * A domain being destroyed has released its devices already (or is about
+ * to): one assigned now would outlive its context.
+ */
+static int ipmmu_refuse_dying(const struct domain *d, struct device *dev)
+{
+    printk(XENLOG_ERR "IPMMU: cannot assign %s to d%u (%s): the domain is "
+           "being destroyed\n", ipmmu_dev_name(dev), d->domain_id, d->name);
+    return -EINVAL;
 }
 
 static int ipmmu_assign_device(struct domain *d, uint8_t devfn,
@@ -361,6 +460,8 @@ static int ipmmu_assign_device(struct domain *d, uint8_t devfn,
             ipmmu_detach_locked(m);
         rc = 0;
     }
+    else if ( d->is_dying )
+        rc = ipmmu_refuse_dying(d, dev);
     else if ( !(dom = to_ipmmu_domain(d)) )
         rc = -EINVAL;
     else if ( m->owner == dom )
@@ -378,24 +479,38 @@ static int ipmmu_assign_device(struct domain *d, uint8_t devfn,
     return rc;
 }
 
+/*
+ * Move dev from s to t.  t == NULL is how the core takes a device away
+ * from its domain (as in Xen); it then goes where a device of no domain
+ * goes (ipmmu_utlb_unowned), as it does for t == dom_io.
+ */
 static int ipmmu_reassign_device(struct domain *s, struct domain *t,
                                  uint8_t devfn, struct device *dev)
 {
     struct ipmmu_master *m = dev_master(dev);
     struct ipmmu_domain *from = to_ipmmu_domain(s);
     struct ipmmu_domain *to;
+    bool away = !t || is_quarantine(t);
     unsigned long flags;
     int rc = 0;
 
     (void)devfn;
-    if ( !m || !t || !m->added )
+    if ( !m && !ipmmu_root )
+        return 0;    /* shut down: the driver let go of every device */
+    if ( !m || !m->added )
         return -EINVAL;
     if ( s && !is_quarantine(s) && m->owner != from )
+    {
+        printk(XENLOG_ERR "IPMMU: %s: not assigned to %pd\n",
+               ipmmu_dev_name(dev), s);
         return -EINVAL;
+    }
 
-    to = is_quarantine(t) ? NULL : to_ipmmu_domain(t);
-    if ( !is_quarantine(t) && !to )
+    to = away ? NULL : to_ipmmu_domain(t);
+    if ( !away && !to )
         return -EINVAL;
+    if ( to && t->is_dying )
+        return ipmmu_refuse_dying(t, dev);
 
     spin_lock_irqsave(&ipmmu_lock, flags);
     if ( m->owner != to )
@@ -427,9 +542,41 @@ static void ipmmu_free_fwspec_priv(struct device *dev, void *priv)
         ipmmu_detach_locked(m);
     if ( m->added )
         ipmmu_unregister_locked(m);
+    list_del(&m->list);
     spin_unlock_irqrestore(&ipmmu_lock, flags);
 
     xfree(m);
+}
+
+/*
+ * Shutdown (lock held): every master the driver still knows, assigned or
+ * not, lets go of the instances about to be freed, and its device drops
+ * its pointer to the master's record, so that nothing points at them
+ * afterwards; the records move to 'gone' for the caller to free once the
+ * lock is dropped.
+ */
+void ipmmu_release_masters_locked(struct list_head *gone)
+{
+    struct ipmmu_master *m, *next;
+
+    list_for_each_entry_safe(m, next, &ipmmu_masters, list)
+    {
+        struct iommu_fwspec *fwspec = dev_iommu_fwspec_get(m->dev);
+
+        if ( m->owner )
+        {
+            printk(XENLOG_WARNING "IPMMU: shutdown: %s still assigned to "
+                   "d%u (%s), taken away\n", ipmmu_dev_name(m->dev),
+                   m->owner->d->domain_id, m->owner->d->name);
+            ipmmu_detach_locked(m);
+        }
+        if ( m->added )
+            ipmmu_unregister_locked(m);
+        if ( fwspec && fwspec->iommu_priv == m )
+            fwspec->iommu_priv = NULL;
+        list_del(&m->list);
+        list_add_tail(&m->list, gone);
+    }
 }
 
 /* ---- Domains: life cycle and flush ---- */
@@ -451,21 +598,29 @@ static int ipmmu_domain_init(struct domain *d)
 
 static void ipmmu_domain_teardown(struct domain *d)
 {
-    struct ipmmu_domain *dom = to_ipmmu_domain(d);
+    struct ipmmu_domain *dom;
     struct ipmmu_master *m, *next;
     unsigned long flags;
-
-    if ( !dom )
-        return;
+    char who[48];
 
     spin_lock_irqsave(&ipmmu_lock, flags);
-    /* The core released every device already; be safe if it did not. */
-    list_for_each_entry_safe(m, next, &dom->masters, domain_entry)
-        ipmmu_detach_locked(m);
-    ipmmu_domain_put_ctx(dom);
+    dom = to_ipmmu_domain(d);
+    if ( dom )
+    {
+        /* The core released every device already; be safe if it did not. */
+        list_for_each_entry_safe(m, next, &dom->masters, domain_entry)
+            ipmmu_detach_locked(m);
+        ipmmu_domain_put_ctx(dom);
+        snprintf(who, sizeof(who), "d%u (%s)", d->domain_id, d->name);
+        ipmmu_fault_log_flush(&dom->faults, who);
+        /*
+         * Cleared under the lock: a flush or a counter read that races
+         * the teardown finds no state rather than freed state.
+         */
+        dom_iommu(d)->arch.priv = NULL;
+    }
     spin_unlock_irqrestore(&ipmmu_lock, flags);
 
-    dom_iommu(d)->arch.priv = NULL;
     xfree(dom);
 }
 
@@ -473,7 +628,7 @@ static int ipmmu_iotlb_flush(struct domain *d, dfn_t dfn,
                              unsigned long page_count,
                              unsigned int flush_flags)
 {
-    struct ipmmu_domain *dom = to_ipmmu_domain(d);
+    struct ipmmu_domain *dom;
     unsigned long flags;
     int rc = 0;
 
@@ -481,11 +636,11 @@ static int ipmmu_iotlb_flush(struct domain *d, dfn_t dfn,
     (void)dfn;
     (void)page_count;
     (void)flush_flags;
-    if ( !dom )
-        return 0;
 
+    /* Looked up under the lock: teardown frees it under the lock. */
     spin_lock_irqsave(&ipmmu_lock, flags);
-    if ( dom->ctx != IPMMU_NONE )
+    dom = to_ipmmu_domain(d);
+    if ( dom && dom->ctx != IPMMU_NONE )
         rc = ipmmu_ctx_flush(dom->ctx);
     spin_unlock_irqrestore(&ipmmu_lock, flags);
 

@@ -6,7 +6,8 @@
  *
  *  ipmmu-vmsa-probe.c  match table, PRR check, root/cache probe, shutdown
  *  ipmmu-vmsa-hw.c     contexts, uTLB routing, TLB flush (register level)
- *  ipmmu-vmsa-fault.c  the root's fault interrupt
+ *  ipmmu-vmsa-fault.c  the root's fault interrupt, rate-limited reports
+ *  ipmmu-vmsa-share.c  masters that share one uTLB (one hardware port)
  *  ipmmu-vmsa.c        the iommu_ops: domains and devices
  *
  * One lock, ipmmu_lock, guards every structure below and every register
@@ -18,6 +19,7 @@
 #include <xen/spinlock.h>
 #include <xen/types.h>
 #include "ipmmu-vmsa-regs.h"
+#include "ipmmu-vmsa-stats.h"
 
 struct domain;
 struct page_info;
@@ -25,11 +27,28 @@ struct page_info;
 /* A uTLB or context number that names none. */
 #define IPMMU_NONE              (~0U)
 
-/* Where one uTLB of a cache IPMMU is routed. */
+/*
+ * Where one uTLB of a cache IPMMU is routed.  It goes to a domain's
+ * context only once every master of the tree behind it belongs to that
+ * domain (ipmmu-vmsa-share.c); until then it stays in the blocking one.
+ */
 struct ipmmu_utlb {
     unsigned int users;              /* registered masters naming it */
     unsigned int ctx;                /* IMUCTR.TTSEL, IPMMU_NONE: off */
     struct ipmmu_domain *owner;      /* NULL: quarantine (blocking ctx) */
+};
+
+/*
+ * Fault reports of one owner (a domain, or no domain): every fault is
+ * counted, console lines are rate-limited per owner.
+ */
+struct ipmmu_fault_log {
+    unsigned long faults;            /* every fault the handler saw */
+    unsigned long reported;          /* of which a line was printed */
+    unsigned long suppressed;        /* of which none was */
+    unsigned long pending;           /* suppressed, not yet summarised */
+    s_time_t window_start;           /* of the current rate window */
+    unsigned int window_lines;       /* lines printed in that window */
 };
 
 /* One IPMMU instance: the root or a cache. */
@@ -46,6 +65,7 @@ struct ipmmu_device {
     /* Root only: which contexts are taken and by whom. */
     unsigned long ctx_used;          /* bitmap, bit 0 reserved */
     struct ipmmu_domain *ctx_owner[IPMMU_MAX_CONTEXTS];
+    unsigned long ctx_faults[IPMMU_MAX_CONTEXTS];   /* since probe */
 
     /* Every instance: uTLBs routed to each context from this IPMMU. */
     unsigned int ctx_refs[IPMMU_MAX_CONTEXTS];
@@ -58,10 +78,12 @@ struct ipmmu_domain {
     unsigned int ctx;                /* root context, IPMMU_NONE: none */
     struct list_head masters;        /* assigned masters */
     unsigned int nr_masters;
+    struct ipmmu_fault_log faults;
 };
 
 /* The driver's part of a device (fwspec->iommu_priv). */
 struct ipmmu_master {
+    struct list_head list;           /* on ipmmu_masters */
     struct list_head domain_entry;   /* on ipmmu_domain.masters */
     struct device *dev;
     struct ipmmu_device *mmu;        /* the IPMMU its uTLBs belong to */
@@ -75,11 +97,15 @@ extern struct list_head ipmmu_devices;
 extern struct ipmmu_device *ipmmu_root;
 extern unsigned int ipmmu_block_ctx;      /* the blocking context */
 extern unsigned long ipmmu_spurious_irqs;
+extern struct list_head ipmmu_masters;    /* every ipmmu_master */
+extern struct ipmmu_fault_log ipmmu_nodomain_faults;
 extern const struct iommu_ops ipmmu_ops;  /* ipmmu-vmsa.c */
 
 struct ipmmu_device *ipmmu_find_device(const struct dt_device_node *np);
 const char *ipmmu_short_name(const struct ipmmu_device *mmu);
 void ipmmu_shutdown(void);
+/* ipmmu-vmsa.c: shutdown's part for the masters (lock held). */
+void ipmmu_release_masters_locked(struct list_head *gone);
 
 /* ipmmu-vmsa-hw.c: register access per block. */
 uint32_t ipmmu_ctx_read(const struct ipmmu_device *mmu, unsigned int ctx,
@@ -106,5 +132,22 @@ void ipmmu_utlb_disable(struct ipmmu_device *mmu, unsigned int utlb);
 
 /* ipmmu-vmsa-fault.c */
 void ipmmu_fault_irq(int irq, void *dev_id);
+/* Print the summary of reports not printed yet (lock held). */
+void ipmmu_fault_log_flush(struct ipmmu_fault_log *log, const char *who);
+
+/*
+ * ipmmu-vmsa-share.c (lock held).  The masters of the tree that name
+ * uTLB utlb of mmu (available nodes only, each once), other than 'self':
+ * fn is called for each; returns how many there are.
+ */
+unsigned int ipmmu_utlb_partners(const struct ipmmu_device *mmu,
+                                 uint32_t utlb,
+                                 const struct dt_device_node *self,
+                                 void (*fn)(struct dt_device_node *np,
+                                            void *arg),
+                                 void *arg);
+/* The driver's record of a registered master, or NULL. */
+struct ipmmu_master *ipmmu_node_master(const struct ipmmu_device *mmu,
+                                       struct dt_device_node *np);
 
 #endif /* IPMMU_VMSA_H */

@@ -24,11 +24,9 @@
 #include <asm/p2m.h>
 #include "smmu.h"
 
-bool smmu_quarantine_enabled = true;
-
 bool smmu_quarantine(void)
 {
-    return smmu_quarantine_enabled;
+    return iommu_quarantine != IOMMU_quarantine_none;
 }
 
 static struct smmu_master *dev_master(struct device *dev)

@@ -129,10 +129,9 @@ extern const struct iommu_ops smmu_ops;             /* smmu.c */
  * Whether unassigned streams are blocked in stream match entries of their
  * own (quarantine, the default) or left without one, as upstream Xen does
  * (iommu=no-quarantine): then only sCR0.USFCFG makes their DMA fault.
- * Read through smmu_quarantine() only; connect it to the core's
- * iommu=[no-]quarantine option when that exists.
+ * The choice is the core's iommu=[no-]quarantine option
+ * (iommu_quarantine), read through smmu_quarantine() only.
  */
-extern bool smmu_quarantine_enabled;
 bool smmu_quarantine(void);
 
 struct smmu_device *smmu_find_device(const struct dt_device_node *np);

@@ -32,6 +32,7 @@ typedef struct device device_t;
 
 #define dev_archdata(dev) (&(dev)->archdata)
 #define dev_is_dt(dev)    ((dev)->type == DEV_DT)
+#define dev_is_pci(dev)   ((dev)->type == DEV_PCI)
 
 enum device_class {
     DEVICE_SERIAL,
