@@ -45,7 +45,6 @@ test_ipmmu_race_SRCS := tests/ipmmu/test_ipmmu_race.c $(ISO_TEST_ENV)
 
 # ipmmu-sim: masters that share a uTLB ('dt' reports them, 'run' refuses
 # configurations that split them).
-ipmmu-sim_SRCS += tools/ipmmu-sim/utlb_groups.c
 
 TEST_STEPS += test-ipmmu-sim-shared
 test-ipmmu-sim-shared: $(BUILD)/asan/bin/ipmmu-sim $(ISO_DTBS)

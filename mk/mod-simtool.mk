@@ -5,7 +5,8 @@
 # topology pictures.  See docs/ipmmu-sim.md.
 SIMTOOL_SRCS := tools/ipmmu-sim/sim_tree.c tools/ipmmu-sim/tree_checks.c \
                 tools/ipmmu-sim/dtdev_path.c tools/ipmmu-sim/sim_probe.c \
-                tools/ipmmu-sim/dt_dot.c
+                tools/ipmmu-sim/dt_dot.c tools/ipmmu-sim/utlb_groups.c \
+                tools/ipmmu-sim/sim_output.c
 ipmmu-sim_SRCS += $(SIMTOOL_SRCS) tools/ipmmu-sim/cmd_check.c
 
 # The door, on every hostile tree of tests/sim/hostile_blobs.c.

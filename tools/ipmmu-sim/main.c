@@ -2,7 +2,6 @@
  * ipmmu-sim: the simulator's command line.  A table of subcommands; each
  * lives in its own cmd_*.c file, so a new command is one entry here.
  */
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -19,34 +18,6 @@ static const struct sim_command commands[] = {
 };
 
 #define NR_COMMANDS (sizeof(commands) / sizeof(commands[0]))
-
-void sim_error(const char *fmt, ...)
-{
-    va_list args;
-
-    fputs("ipmmu-sim: ", stderr);
-    va_start(args, fmt);
-    vfprintf(stderr, fmt, args);
-    va_end(args);
-    fputc('\n', stderr);
-}
-
-void json_string(FILE *out, const char *s)
-{
-    const unsigned char *p = (const unsigned char *)s;
-
-    fputc('"', out);
-    for ( ; *p; p++ )
-    {
-        if ( *p == '"' || *p == '\\' )
-            fprintf(out, "\\%c", *p);
-        else if ( *p < 0x20 || *p >= 0x7f )
-            fprintf(out, "\\u%04x", *p);
-        else
-            fputc(*p, out);
-    }
-    fputc('"', out);
-}
 
 static void print_help(FILE *out)
 {
