@@ -289,6 +289,9 @@ static int default_guest(const struct run_opts *o, struct run_world *w)
         if ( add_default_dtdev(g, dt_node_full_name(np)) )
             return -1;
     }
+    /* Nothing to pass through, so nothing to prove: the tree is refused. */
+    if ( !g->nr_dtdevs )
+        return 1;
     return 0;
 }
 
@@ -401,7 +404,7 @@ static int mark_passthrough(struct run_world *w)
 
 static bool boot_and_probe(struct run *r, struct run_world *w)
 {
-    char err[256];
+    char err[256], why[256];
     int rc;
 
     run_step(r, "boot", "boot");
@@ -429,9 +432,16 @@ static bool boot_and_probe(struct run *r, struct run_world *w)
     rc = iommu_setup();
     run_show_console(r);
     w->iommu_up = iommu_enabled;
-    run_check(r, iommu_enabled && rc == 0, "%u of %u %s up%s%s",
-              iommu_hardware_count(), run_nr_iommus(), run_iommu_word(),
-              rc ? ": " : "", rc ? errno_name(rc) : "");
+    /* SMMU nodes the tree disables are the usual reason on real trees. */
+    if ( iommu_hardware_count() < run_nr_iommus() &&
+         sim_disabled_smmus(why, sizeof(why)) )
+        run_check(r, iommu_enabled && rc == 0, "%u of %u %s up%s%s (%s)",
+                  iommu_hardware_count(), run_nr_iommus(), run_iommu_word(),
+                  rc ? ": " : "", rc ? errno_name(rc) : "", why);
+    else
+        run_check(r, iommu_enabled && rc == 0, "%u of %u %s up%s%s",
+                  iommu_hardware_count(), run_nr_iommus(), run_iommu_word(),
+                  rc ? ": " : "", rc ? errno_name(rc) : "");
     return iommu_enabled;
 }
 
@@ -950,9 +960,14 @@ int cmd_run(int argc, char **argv)
         }
         w.nr_guests++;
     }
-    if ( !o.nr_configs && default_guest(&o, &w) )
+    if ( !o.nr_configs && (rc = default_guest(&o, &w)) != 0 )
     {
-        sim_error("run: out of memory");
+        if ( rc > 0 )
+            sim_error("%s: no available master is behind an IOMMU "
+                      "(iommus or mmu-masters): nothing to pass through "
+                      "(give a --config to run without devices)", w.label);
+        else
+            sim_error("run: out of memory");
         goto out;
     }
     if ( check_guests(&w) ||

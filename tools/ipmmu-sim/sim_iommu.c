@@ -1,9 +1,12 @@
 /*
  * Which IOMMU a node is or sits behind (sim_iommu.h).
  */
+#include <stdio.h>
+
 #include <xen/device_tree.h>
 
 #include "hosted/platform.h"
+#include "hw/soc.h"
 #include "tools/ipmmu-sim/sim_iommu.h"
 
 bool sim_node_is_smmu(const struct dt_device_node *np)
@@ -42,4 +45,28 @@ bool sim_node_behind_iommu(const struct dt_device_node *np)
 {
     return dt_find_property(np, "iommus", NULL) != NULL ||
            sim_node_is_legacy_master(np);
+}
+
+unsigned int sim_disabled_smmus(char *why, size_t len)
+{
+    struct soc *soc = platform_soc();
+    unsigned int i, n = 0;
+    size_t used;
+
+    used = snprintf(why, len, "disabled in the tree (status):");
+    for ( i = 0; soc && i < soc_nr_smmus(soc); i++ )
+    {
+        const char *name = soc_smmu_desc(soc, i)->name;
+        const struct dt_device_node *np = dt_find_node_by_path(name);
+
+        if ( !np || dt_device_is_available(np) )
+            continue;
+        if ( used < len )
+            used += snprintf(why + used, len - used, "%s %s", n ? "," : "",
+                             name);
+        n++;
+    }
+    if ( !n && len )
+        why[0] = '\0';
+    return n;
 }

@@ -9,6 +9,7 @@
  * `iommus`, or the legacy list).  Works on dt_host.
  */
 #include <stdbool.h>
+#include <stddef.h>
 
 #include <xen/device_tree.h>
 
@@ -17,5 +18,12 @@ bool sim_node_is_smmu(const struct dt_device_node *np);
 bool sim_node_is_legacy_master(const struct dt_device_node *np);
 /* 'np' has `iommus`, or is a legacy SMMU master (available or not). */
 bool sim_node_behind_iommu(const struct dt_device_node *np);
+
+/*
+ * While a platform is up: the SMMU nodes it built whose status is
+ * "disabled" (the driver leaves them alone), as "disabled in the tree
+ * (status): PATH, ..." in 'why' ("" when none); their number.
+ */
+unsigned int sim_disabled_smmus(char *why, size_t len);
 
 #endif /* IPMMU_SIM_IOMMU_H */

@@ -11,6 +11,7 @@
 #include "hosted/platform.h"
 #include "hw/ipmmu_model.h"
 #include "hw/soc.h"
+#include "tools/ipmmu-sim/sim_iommu.h"
 #include "tools/ipmmu-sim/sim_probe.h"
 #include "xen/drivers/passthrough/arm/smmu.h"
 
@@ -73,7 +74,11 @@ int sim_probe_driver(const struct sim_tree *t, struct sim_probe *p,
     iommu_setup();
     p->nr_up = iommu_hardware_count();
     p->nr_smmus_up = smmus_up();
-    if ( p->nr_up < p->nr_ipmmus + p->nr_smmus &&
+    if ( p->nr_up < p->nr_ipmmus + p->nr_smmus && p->nr_smmus &&
+         p->nr_up + sim_disabled_smmus(p->why, sizeof(p->why)) ==
+         p->nr_ipmmus + p->nr_smmus )
+        ;   /* the reason is the status of those nodes */
+    else if ( p->nr_up < p->nr_ipmmus + p->nr_smmus &&
          !console_line("[ERR] ", p->why, sizeof(p->why)) &&
          !console_line("[WARN] ", p->why, sizeof(p->why)) )
         snprintf(p->why, sizeof(p->why), "no driver matches the %s' "
