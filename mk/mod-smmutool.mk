@@ -5,3 +5,17 @@ SMMUTOOL_SRCS := tools/ipmmu-sim/sim_iommu.c
 ipmmu-sim_SRCS      += $(SMMUTOOL_SRCS)
 test_sim_tree_SRCS  += $(SMMUTOOL_SRCS)
 FUZZ_RUN_SRCS       += $(SMMUTOOL_SRCS)
+
+# The mainline arm64 trees with an SMMU node (scripts/real-dtbs-smmu.sh,
+# from the linux-source package scripts/real-dtbs.sh downloads): the
+# door, 'dt' topology against fdtdump, and 'run' passing or refusing for
+# an expected reason (tests/real-dtbs/run-smmu.sh).  Part of
+# `make test-real-dtbs` too.
+TEST_STEPS += test-real-dtbs-smmu
+test-real-dtbs-smmu: $(BUILD)/asan/bin/ipmmu-sim
+	@scripts/real-dtbs.sh $(BUILD)
+	@scripts/real-dtbs-smmu.sh $(BUILD)
+	@tests/real-dtbs/run-smmu.sh $(BUILD)/asan/bin/ipmmu-sim \
+	    $(BUILD)/real-dtbs-smmu
+test-real-dtbs: test-real-dtbs-smmu
+.PHONY: test-real-dtbs-smmu

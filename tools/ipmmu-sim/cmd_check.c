@@ -169,7 +169,8 @@ static void check_dtdevs(struct check *c)
             if ( !sim_node_behind_iommu(np) )
             {
                 problem(c, "%s: guest '%s': dtdev \"%s\" is not behind an "
-                        "IOMMU (no iommus property, in no SMMU's "
+                        "IOMMU the simulator models (no iommus entry "
+                        "naming an IPMMU or an SMMU, in no SMMU's "
                         "mmu-masters)", at, g->name, g->dtdevs[j]);
                 continue;
             }

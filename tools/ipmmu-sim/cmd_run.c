@@ -354,7 +354,8 @@ static int check_guests(struct run_world *w)
             if ( !sim_node_behind_iommu(np) )
             {
                 sim_error("%s: guest '%s': dtdev \"%s\" is not behind an "
-                          "IOMMU (no iommus property, in no SMMU's "
+                          "IOMMU the simulator models (no iommus entry "
+                          "naming an IPMMU or an SMMU, in no SMMU's "
                           "mmu-masters): it cannot be passed through "
                           "safely", g->source, g->name, path);
                 return -1;
@@ -445,13 +446,12 @@ static bool boot_and_probe(struct run *r, struct run_world *w)
     return iommu_enabled;
 }
 
-/* An available master behind an IOMMU: `iommus`, or an SMMU's legacy
- * `mmu-masters` (the platform knows those by their streams). */
+/* An available master behind an IPMMU or SMMU: `iommus`, or an SMMU's
+ * legacy `mmu-masters`.  A master of an IOMMU we do not model is left
+ * alone. */
 static bool node_has_iommus(const struct dt_device_node *np)
 {
-    return dt_device_is_available(np) &&
-           (dt_find_property(np, "iommus", NULL) != NULL ||
-            run_master_on_smmu(dt_node_full_name(np)));
+    return dt_device_is_available(np) && sim_node_behind_iommu(np);
 }
 
 /* "IPMMU" from "IPMMUs": one of a kind, for titles. */
@@ -490,7 +490,7 @@ static void check_unprotected(struct run *r, const char *dev, uint64_t pa)
 static void quarantine_masters(struct run *r, struct run_world *w)
 {
     struct dt_device_node *np;
-    unsigned int n = 0, bad = 0;
+    unsigned int n = 0, bad = 0, off = 0;
     char title[64], one[16];
 
     snprintf(title, sizeof(title), "quarantine: every master behind an %s",
@@ -507,14 +507,19 @@ static void quarantine_masters(struct run *r, struct run_world *w)
              : dt_device_is_protected(np) ? 0 : -ENODEV;
         if ( rc == 0 )
             n++;
+        else if ( rc > 0 )
+            off++;          /* its IOMMU is disabled in the tree */
         else
             bad++;
     }
     run_show_console(r);
-    run_check(r, bad == 0, "%u masters registered, %s%s", n,
+    if ( off )
+        snprintf(title, sizeof(title), " (%u behind a disabled IOMMU)", off);
+    run_check(r, bad == 0, "%u masters registered, %s%s%s", n,
               iommu_quarantine ? "their DMA blocked until assigned"
                                : "unprotected until assigned "
                                  "(iommu=no-quarantine)",
+              off ? title : "",
               bad ? " (some could not be registered)" : "");
 
     if ( !iommu_quarantine && w->nr_guests && w->guests[0].nr_dtdevs )

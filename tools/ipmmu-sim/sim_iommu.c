@@ -7,6 +7,7 @@
 
 #include "hosted/platform.h"
 #include "hw/soc.h"
+#include "tools/ipmmu-sim/dt_report.h"
 #include "tools/ipmmu-sim/sim_iommu.h"
 
 bool sim_node_is_smmu(const struct dt_device_node *np)
@@ -41,10 +42,29 @@ bool sim_node_is_legacy_master(const struct dt_device_node *np)
     return false;
 }
 
+/* An iommus entry names an IPMMU or an SMMU (not another kind). */
+static bool iommus_name_modelled(const struct dt_device_node *np)
+{
+    int i, n;
+
+    if ( !dt_find_property(np, "iommus", NULL) )
+        return false;
+    n = dt_count_phandle_with_args(np, "iommus", "#iommu-cells");
+    for ( i = 0; i < n; i++ )
+    {
+        struct dt_phandle_args a;
+
+        if ( !dt_parse_phandle_with_args(np, "iommus", "#iommu-cells", i,
+                                         &a) &&
+             report_ref_kind_of(a.np) != REF_OTHER )
+            return true;
+    }
+    return false;
+}
+
 bool sim_node_behind_iommu(const struct dt_device_node *np)
 {
-    return dt_find_property(np, "iommus", NULL) != NULL ||
-           sim_node_is_legacy_master(np);
+    return iommus_name_modelled(np) || sim_node_is_legacy_master(np);
 }
 
 unsigned int sim_disabled_smmus(char *why, size_t len)

@@ -16,7 +16,11 @@
 bool sim_node_is_smmu(const struct dt_device_node *np);
 /* An SMMU node's `mmu-masters` names 'np' (the legacy binding). */
 bool sim_node_is_legacy_master(const struct dt_device_node *np);
-/* 'np' has `iommus`, or is a legacy SMMU master (available or not). */
+/*
+ * 'np' sits behind an IOMMU the simulator models: an `iommus` entry names
+ * an IPMMU or an SMMU, or an SMMU's `mmu-masters` names it (available or
+ * not).  An entry naming another kind of IOMMU does not count.
+ */
 bool sim_node_behind_iommu(const struct dt_device_node *np);
 
 /*
