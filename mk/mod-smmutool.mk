@@ -19,3 +19,10 @@ test-real-dtbs-smmu: $(BUILD)/asan/bin/ipmmu-sim
 	    $(BUILD)/real-dtbs-smmu
 test-real-dtbs: test-real-dtbs-smmu
 .PHONY: test-real-dtbs-smmu
+
+# 'run', 'dt', 'check' and the picture on the SMMU boards.
+TEST_STEPS += test-ipmmu-sim-smmu
+test-ipmmu-sim-smmu: $(BUILD)/asan/bin/ipmmu-sim
+	@tests/scenarios/run-smmu.sh $(BUILD)/asan/bin/ipmmu-sim \
+	    $(BUILD)/scenarios-smmu
+.PHONY: test-ipmmu-sim-smmu

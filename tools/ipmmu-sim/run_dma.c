@@ -194,10 +194,10 @@ const char *run_dma_where(const struct run_dma_result *res, char *buf,
     if ( !res->smmu )
         snprintf(buf, len, "context %d", res->ctx);
     else if ( res->ctx >= 0 )
-        snprintf(buf, len, "stream %#x, context bank %d", res->id,
+        snprintf(buf, len, "stream 0x%x, context bank %d", res->id,
                  res->ctx);
     else
-        snprintf(buf, len, "stream %#x, no context bank", res->id);
+        snprintf(buf, len, "stream 0x%x, no context bank", res->id);
     return buf;
 }
 
