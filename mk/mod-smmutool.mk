@@ -26,3 +26,8 @@ test-ipmmu-sim-smmu: $(BUILD)/asan/bin/ipmmu-sim
 	@tests/scenarios/run-smmu.sh $(BUILD)/asan/bin/ipmmu-sim \
 	    $(BUILD)/scenarios-smmu
 .PHONY: test-ipmmu-sim-smmu
+
+# P2M change + IOTLB invalidation per batch, IPMMU beside the SMMUs
+# (`make bench`: build/bench/p2m_iommu.json).
+BENCHES += bench_p2m_iommu
+bench_p2m_iommu_SRCS := bench/p2m/bench_p2m_iommu.c bench/common/bench_report.c
