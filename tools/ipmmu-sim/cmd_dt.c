@@ -38,11 +38,12 @@ const char cmd_dt_usage[] =
     "and every bus master that uses one (its 'iommus' entries as IPMMU\n"
     "path and uTLB id; PCIe hosts' 'iommu-map' entries); every Arm SMMU\n"
     "(path, address, size, model, binding, interrupts) and its masters'\n"
-    "stream IDs (from 'iommus' or the SMMU's legacy 'mmu-masters').  --json prints\n"
-    "the same as one JSON object, --format dot the topology as a Graphviz\n"
-    "graph (root, caches, uTLBs, masters; with --config, the masters of\n"
-    "each guest coloured).  The last line (text) or the \"driver\" field\n"
-    "(JSON) says whether the driver binds the IPMMUs, and if not, why.\n"
+    "stream IDs (from 'iommus' or the SMMU's legacy 'mmu-masters').\n"
+    "--json prints the same as one JSON object, --format dot the topology\n"
+    "as a Graphviz graph (root, caches, uTLBs, SMMUs, streams, masters;\n"
+    "with --config, the masters of each guest coloured).  The last line\n"
+    "(text) or the \"driver\" field (JSON) says whether the drivers bind\n"
+    "the IOMMUs, and if not, why.\n"
     "A malformed tree exits with status 2 and one line on stderr naming\n"
     "the node and the problem.\n";
 
