@@ -305,6 +305,14 @@ static bool put_run(struct page_info *pg, unsigned int order)
     }
     if ( !b->heap )
         pages_free += count;
+    /*
+     * The heap zone is never discarded: its freed pages stay backed by
+     * the host.  Start the next search at the lowest freed run so they
+     * are reused, instead of the cursor walking on into untouched (and
+     * lazily zeroed, huge) host pages on every grow-shrink cycle.
+     */
+    else if ( idx < b->cursor )
+        b->cursor = idx;
     return true;
 }
 
