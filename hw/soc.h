@@ -19,7 +19,8 @@
 #include "hw/ipmmu_model.h"
 #include "hw/phys_mem.h"
 
-#define SOC_MAX_IPMMUS  32
+/* A root and up to 63 caches (a Gen3 root has 32 IMSSTR bits). */
+#define SOC_MAX_IPMMUS  64
 #define SOC_MAX_PORTS   64      /* per master */
 
 struct soc_ipmmu_desc {
