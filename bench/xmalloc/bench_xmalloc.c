@@ -727,7 +727,7 @@ static void speed_table(struct bench_report *rep, bool warm)
             if ( b == B_XMALLOC )
             {
                 if ( warm && targets[c] > 0 )
-                    bench_table_cell("<= %.1f", targets[c]);
+                    bench_table_cell("<= %.2f", targets[c]);
                 else
                     bench_table_cell("-");
             }
@@ -825,7 +825,7 @@ static void default_pages_table(struct bench_report *rep)
         bench_table_cell("%.1f", g->warm);
         bench_table_cell("%.1f", x->warm);
         bench_table_cell("%.2f", x->warm / g->warm);
-        bench_table_cell("<= %.1f", targets[c]);
+        bench_table_cell("<= %.2f", targets[c]);
         bench_table_end_row();
         bench_report_add(rep, case_names[c], "glibc",
                          "ns/op warm, default pages", g->warm, "ns");
