@@ -765,51 +765,79 @@ static const char *dt_unit_name(const struct dt_device_node *np)
     return strrchr(np->full_name, '/') + 1;
 }
 
-static unsigned int dt_sibling_hash(const struct dt_device_node *np,
-                                    unsigned int slots)
+/* FNV-1a over the unit name, seeded with the parent. */
+static uint32_t dt_sibling_hash(const struct dt_device_node *np)
 {
     const unsigned char *s = (const unsigned char *)dt_unit_name(np);
     uint32_t h = 2166136261U ^ (uint32_t)((uintptr_t)np->parent >> 4);
 
-    /* FNV-1a over the name, seeded with the parent. */
     for ( ; *s; s++ )
         h = (h ^ *s) * 16777619U;
-    return h & (slots - 1);
+    return h;
 }
+
+static bool dt_same_sibling_name(const struct dt_device_node *a,
+                                 const struct dt_device_node *b)
+{
+    return a->parent == b->parent && !strcmp(dt_unit_name(a), dt_unit_name(b));
+}
+
+struct dt_name_slot {
+    const struct dt_device_node *np;
+    uint32_t hash;
+};
+
+/* Slots whose hash is known this many nodes ahead are prefetched. */
+#define DT_SIBLING_AHEAD 16
 
 /*
  * Two siblings with one name make a path ambiguous, and paths name the
  * devices given to guests: refuse them.  A temporary hash of (parent,
- * name) keeps this linear in the number of nodes.
+ * name) keeps this linear in the number of nodes.  On a big tree the
+ * table's random slots were the cost (a cache miss per node): the hashes
+ * are computed first, in tree order, so that each slot can be fetched
+ * ahead of its turn, and a slot keeps the whole hash so that a node is
+ * compared with another only when the hashes agree.
  */
 static int dt_check_sibling_names(struct dt_build *b)
 {
-    struct dt_device_node **seen, *np, *other;
-    unsigned int slots = 8, i;
+    const struct dt_device_node *np;
+    struct dt_name_slot *seen, *order;
+    unsigned int slots = 8, n = 0, k, i;
     int rc = 0;
 
     while ( slots < 2 * b->tree->nr_nodes )
         slots <<= 1;
-    seen = xzalloc_array(struct dt_device_node *, slots);
+    /* One block: the table, then every node but the root in tree order. */
+    seen = xzalloc_array(struct dt_name_slot, slots + b->tree->nr_nodes);
     if ( !seen )
     {
         dt_err("/", "out of memory checking the names of %u nodes",
                b->tree->nr_nodes);
         return -ENOMEM;
     }
-    for ( np = b->tree->root.allnext; np && !rc; np = np->allnext )
+    order = seen + slots;
+    for ( np = b->tree->root.allnext; np; np = np->allnext, n++ )
     {
-        for ( i = dt_sibling_hash(np, slots);
-              (other = seen[i]) != NULL;
+        order[n].np = np;
+        order[n].hash = dt_sibling_hash(np);
+    }
+    for ( k = 0; k < n && !rc; k++ )
+    {
+        if ( k + DT_SIBLING_AHEAD < n )
+            __builtin_prefetch(&seen[order[k + DT_SIBLING_AHEAD].hash &
+                                     (slots - 1)], 1);
+        for ( i = order[k].hash & (slots - 1); seen[i].np;
               i = (i + 1) & (slots - 1) )
-            if ( other->parent == np->parent &&
-                 !strcmp(dt_unit_name(other), dt_unit_name(np)) )
+            if ( seen[i].hash == order[k].hash &&
+                 dt_same_sibling_name(seen[i].np, order[k].np) )
             {
-                dt_err(np->full_name, "two sibling nodes have this name");
+                dt_err(order[k].np->full_name,
+                       "two sibling nodes have this name");
                 rc = -EINVAL;
                 break;
             }
-        seen[i] = np;
+        seen[i] = order[k];
     }
     xfree(seen);
     return rc;
