@@ -121,7 +121,10 @@ static int add_bank_locked(uint64_t base, uint64_t size, bool heap,
         phys_mem_remove_bank(hosted_phys_mem(), base);
         return -1;
     }
-    for ( i = 0; i < b->nr_pages; i++ )
+    /* Every page free: whole words at once (banks reach 10^6 pages). */
+    memset(b->free_map, 0xff, (b->nr_pages / BITS_PER_LONG) * sizeof(long));
+    for ( i = b->nr_pages & ~(uint64_t)(BITS_PER_LONG - 1);
+          i < b->nr_pages; i++ )
         __set_bit(i, b->free_map);
     b->cursor = 0;
     if ( !heap )
@@ -305,6 +308,14 @@ static bool put_run(struct page_info *pg, unsigned int order)
     }
     if ( !b->heap )
         pages_free += count;
+    /*
+     * The heap zone is never discarded: its freed pages stay backed by
+     * the host.  Start the next search at the lowest freed run so they
+     * are reused, instead of the cursor walking on into untouched (and
+     * lazily zeroed, huge) host pages on every grow-shrink cycle.
+     */
+    else if ( idx < b->cursor )
+        b->cursor = idx;
     return true;
 }
 

@@ -22,7 +22,8 @@
 #include "hw/phys_mem.h"
 #include "hw/smmu_model.h"
 
-#define SOC_MAX_IPMMUS  32
+/* A root and up to 63 caches (a Gen3 root has 32 IMSSTR bits). */
+#define SOC_MAX_IPMMUS  64
 #define SOC_MAX_PORTS   64      /* per master */
 #define SOC_MAX_SMMUS   16
 

@@ -7,21 +7,39 @@
  * (no tree built; phandles resolved through a small cache): it shows what
  * building the tree adds.
  *
- *   - the H3 Salvator-XS board (target: under 1 ms per operation);
+ *   - the H3 Salvator-XS board (target: under 100 us per operation);
  *   - synthetic trees of 1,000 / 10,000 / 100,000 nodes built with
- *     libfdt's sequential-write API, to show the cost per node stays flat.
+ *     libfdt's sequential-write API, to show the cost per node stays flat
+ *     (targets: within 1.3x from 1,000 to 100,000 nodes, and at most 3x
+ *     the libfdt walk's per node at every size).
+ *
+ * Times are this thread's CPU time (the machine is shared: a 100 ms
+ * operation would otherwise count whatever the scheduler gave others).
  *
  *   bench_dt [OUT_DIR]      JSON goes to OUT_DIR/dt.json
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <libfdt.h>
 
 #include <xen/device_tree.h>
 #include "bench/common/bench_report.h"
 #include "boards/boards.h"
 #include "hosted/console.h"
+
+/*
+ * This thread's CPU time: the machine is shared, and an operation of
+ * 100 ms would otherwise count whatever time the scheduler gave others.
+ */
+static uint64_t cpu_now_ns(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
 
 /* Keeps the compiler from dropping the walks' results. */
 static volatile unsigned long sink;
@@ -133,14 +151,14 @@ static double time_dt(const void *fdt, size_t size, unsigned int reps,
 
     for ( i = 0; i < reps; i++ )
     {
-        uint64_t t0 = bench_now_ns();
+        uint64_t t0 = cpu_now_ns();
 
         if ( dt_walk(fdt, size, nodes) != 0 )
         {
             fprintf(stderr, "bench_dt: our dt code refused the tree\n");
             exit(1);
         }
-        t[i] = bench_now_ns() - t0;
+        t[i] = cpu_now_ns() - t0;
     }
     med = bench_median(t, reps);
     free(t);
@@ -156,14 +174,14 @@ static double time_fdt(const void *fdt, unsigned int reps,
 
     for ( i = 0; i < reps; i++ )
     {
-        uint64_t t0 = bench_now_ns();
+        uint64_t t0 = cpu_now_ns();
 
         if ( fdt_walk(fdt, nodes) != 0 )
         {
             fprintf(stderr, "bench_dt: libfdt walk failed\n");
             exit(1);
         }
-        t[i] = bench_now_ns() - t0;
+        t[i] = cpu_now_ns() - t0;
     }
     med = bench_median(t, reps);
     free(t);
@@ -266,7 +284,7 @@ int main(int argc, char **argv)
     const struct board *h3 = board_find("h3-salvator-xs");
     struct bench_report *r;
     unsigned int nodes, i;
-    double ours, base, h3_us, per_node[3];
+    double ours, base, h3_us, per_node[3], worst_ratio = 0;
     char label[32];
 
     console_set_echo(false);
@@ -288,6 +306,7 @@ int main(int argc, char **argv)
     bench_table_cell("%.0f", base / nodes);
     bench_table_end_row();
     h3_us = ours / 1e3;
+    worst_ratio = ours / base;
     bench_report_add_vs(r, h3->name, "dt", "time_per_op", ours / 1e3, "us",
                         base / 1e3);
     bench_report_add(r, h3->name, "libfdt", "time_per_op", base / 1e3, "us");
@@ -308,6 +327,8 @@ int main(int argc, char **argv)
         base = time_fdt(fdt, reps[i], &nodes);
         ours = time_dt(fdt, size, reps[i], &nodes);
         per_node[i] = ours / nodes;
+        if ( ours / base > worst_ratio )
+            worst_ratio = ours / base;
         snprintf(label, sizeof(label), "synthetic-%u", sizes[i]);
         bench_table_cell("%s", label);
         bench_table_cell("%u", nodes);
@@ -326,9 +347,12 @@ int main(int argc, char **argv)
         free(fdt);
     }
     bench_table_end();
-    printf("target: H3 Salvator-XS under 1000 us per operation: %.1f us, %s\n",
-           h3_us, h3_us < 1000.0 ? "met" : "NOT met");
-    printf("per-node cost, 100,000 vs 1,000 nodes: %.2fx (flat = 1.00)\n",
-           per_node[2] / per_node[0]);
+    printf("target: H3 Salvator-XS under 100 us per operation: %.1f us, "
+           "%s\n", h3_us, h3_us < 100.0 ? "met" : "NOT met");
+    printf("target: per-node cost flat within 1.3x, 100,000 vs 1,000 nodes: "
+           "%.2fx, %s\n", per_node[2] / per_node[0],
+           per_node[2] / per_node[0] <= 1.3 ? "met" : "NOT met");
+    printf("target: at most 3x the libfdt walk at every size: worst %.2fx, "
+           "%s\n", worst_ratio, worst_ratio <= 3.0 ? "met" : "NOT met");
     return bench_report_close(r) ? 1 : 0;
 }

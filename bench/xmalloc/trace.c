@@ -230,7 +230,7 @@ static inline uint64_t now_ns(void)
 }
 
 uint64_t trace_replay(const struct trace *t, const struct bench_backend *be,
-                      uint64_t *lat_ns)
+                      uint64_t *lat_ns, uint8_t *moved)
 {
     void **ptr = calloc(t->nr_slots, sizeof(*ptr));
     uint32_t *size = calloc(t->nr_slots, sizeof(*size));
@@ -268,6 +268,8 @@ uint64_t trace_replay(const struct trace *t, const struct bench_backend *be,
             p = be->resize(ptr[s], op->size);
             if ( !p )
                 goto failed;
+            if ( moved )
+                moved[i] = p != ptr[s];
             bad += !pattern_kept(p, size[s], op->size, s);
             stamp(p, op->size, s);
             ptr[s] = p;

@@ -43,12 +43,14 @@ void trace_free(struct trace *t);
 /*
  * Replay t through be.  Every block gets a pattern (its slot number at
  * both ends), checked after each realloc.  With lat_ns non-NULL, each
- * operation's latency is stored there (t->nr_ops entries).  Blocks still
+ * operation's latency is stored there (t->nr_ops entries); with moved
+ * non-NULL, moved[i] says whether realloc op i moved the block (other
+ * entries are left alone).  Blocks still
  * live at the end are freed outside the timing.  Returns the elapsed ns
  * of the operations, or 0 on failure (allocation failed or pattern lost,
  * with a message on stderr).
  */
 uint64_t trace_replay(const struct trace *t, const struct bench_backend *be,
-                      uint64_t *lat_ns);
+                      uint64_t *lat_ns, uint8_t *moved);
 
 #endif /* BENCH_XMALLOC_TRACE_H */

@@ -9,6 +9,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
@@ -625,6 +626,68 @@ static void unflatten_and_free_return_every_byte(void **state)
     assert_true(dt_heap_unchanged(&mark));
 }
 
+/*
+ * The unflattener remembers a node's first properties while sizing it
+ * and reads the rest again while copying: a node with more than it
+ * remembers, NOPs between them, and device_type and phandle among the
+ * late ones, must still come out exactly as libfdt sees it.
+ */
+static void a_node_with_many_properties_keeps_them_all(void **state)
+{
+    size_t size;
+    void *fdt = dt_test_blob_copy("basic", 8192, &size);
+    struct dt_device_node *root, *np;
+    const struct dt_property *pp;
+    const char *pname;
+    const void *val;
+    char name[32];
+    uint32_t cells[2];
+    int off, prop, len, i, nr = 0;
+
+    (void)state;
+    off = fdt_path_offset(fdt, "/soc/timer");
+    assert_true(off >= 0);
+    /* fdt_setprop() puts each new property first in the node's list. */
+    assert_int_equal(fdt_setprop_u32(fdt, off, "phandle", 0x7e57), 0);
+    assert_int_equal(fdt_setprop_string(fdt, off, "device_type", "late"), 0);
+    for ( i = 0; i < 70; i++ )
+    {
+        snprintf(name, sizeof(name), "vendor,prop-%d", i);
+        cells[0] = cpu_to_fdt32(i);
+        cells[1] = cpu_to_fdt32(~i);
+        assert_int_equal(fdt_setprop(fdt, off, name, cells, 1 + i % 8), 0);
+    }
+    /* NOPs where two of them were, one among the first properties. */
+    assert_int_equal(fdt_nop_property(fdt, off, "vendor,prop-67"), 0);
+    assert_int_equal(fdt_nop_property(fdt, off, "vendor,prop-10"), 0);
+    assert_int_equal(fdt_pack(fdt), 0);
+    off = fdt_path_offset(fdt, "/soc/timer");
+
+    assert_int_equal(dt_unflatten(fdt, fdt_totalsize(fdt), &root), 0);
+    np = dt_find_node_by_path_from(root, "/soc/timer");
+    assert_non_null(np);
+    pp = np->properties;
+    fdt_for_each_property_offset(prop, fdt, off)
+    {
+        val = fdt_getprop_by_offset(fdt, prop, &pname, &len);
+        assert_non_null(val);
+        assert_non_null(pp);
+        assert_string_equal(pp->name, pname);
+        assert_int_equal(pp->length, len);
+        assert_memory_equal(pp->value, val, len);
+        pp = pp->next;
+        nr++;
+    }
+    assert_null(pp);
+    assert_true(nr > 64);
+    assert_string_equal(np->type, "late");
+    assert_int_equal(np->phandle, 0x7e57);
+    assert_ptr_equal(dt_find_node_by_phandle_from(root, 0x7e57), np);
+    dt_free(root);
+    free(fdt);
+    assert_string_equal(console_capture_text(), "");
+}
+
 static void freeing_a_non_root_is_refused(void **state)
 {
     struct dt_heap_mark mark;
@@ -668,6 +731,7 @@ int main(void)
         T(host_tree_is_replaced_only_by_a_good_blob),
         T(unflatten_and_free_return_every_byte),
         T(freeing_a_non_root_is_refused),
+        T(a_node_with_many_properties_keeps_them_all),
     };
 
     console_set_echo(false);

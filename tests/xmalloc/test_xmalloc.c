@@ -349,6 +349,40 @@ static void realloc_moves_when_the_neighbour_is_used(void **state)
     xfree(b);
 }
 
+/*
+ * A growth by a small step that moves leaves room for more; the next
+ * small steps use that room (same pointer, not a byte more or less in
+ * use) instead of cutting it off, and a real shrink still gives the tail
+ * back.
+ */
+static void small_step_growth_keeps_its_headroom(void **state)
+{
+    unsigned char *a, *fence, *n;
+    unsigned long used, k;
+
+    (void)state;
+    a = xmalloc_bytes(1000);
+    fence = xmalloc_bytes(16);  /* a cannot grow in place */
+    memset(a, 0x6d, 1000);
+    n = _xrealloc(a, 1016, 16);
+    assert_non_null(n);
+    memset(n + 1000, 0x6d, 16);
+    used = xmalloc_used_bytes();
+    for ( k = 2; k <= 8; k++ )
+    {
+        assert_ptr_equal(_xrealloc(n, 1000 + 16 * k, 16), n);
+        assert_int_equal(xmalloc_used_bytes(), used);
+        memset(n + 1000 + 16 * (k - 1), 0x6d, 16);
+    }
+    assert_true(xm_bytes_are(n, 0x6d, 1128));
+    assert_ptr_equal(_xrealloc(n, 100, 16), n);
+    assert_true(xmalloc_used_bytes() <= used - 1000);
+    assert_true(xm_bytes_are(n, 0x6d, 100));
+    assert_int_equal(xmem_pool_check(NULL), 0);
+    xfree(n);
+    xfree(fence);
+}
+
 static void realloc_keeps_the_alignment_of_the_block(void **state)
 {
     unsigned long align;
@@ -465,6 +499,7 @@ int main(void)
         XM_TEST(realloc_grows_in_place_into_a_free_neighbour),
         XM_TEST(realloc_grows_backward_into_a_free_previous_block),
         XM_TEST(realloc_moves_when_the_neighbour_is_used),
+        XM_TEST(small_step_growth_keeps_its_headroom),
         XM_TEST(realloc_keeps_the_alignment_of_the_block),
         XM_TEST(shrinking_a_page_block_keeps_its_alignment),
         XM_TEST(realloc_to_a_stronger_alignment_moves),

@@ -329,65 +329,135 @@ struct dt_build {
     unsigned int nr_phandles;
 };
 
+/*
+ * One property as the build reads it: name and value point into the blob.
+ * A NULL value means the property is unreadable and len holds libfdt's
+ * code.
+ */
+struct dt_raw_prop {
+    const char *name;
+    const void *value;
+    int name_len;
+    int len;
+};
+
+/*
+ * Properties remembered by the planning pass, so that the copy does not
+ * read the blob a second time; a node with more reads them again.
+ */
+#define DT_PLAN_PROPS 32
+
 /* What one node needs, measured in the blob before allocating. */
 struct dt_node_plan {
     const struct dt_device_node *parent;
     const char *name;           /* with unit address */
     int name_len;
     int base_len;               /* without unit address */
+    int first_prop;             /* offset of the tag after BEGIN_NODE */
+    int after_props;            /* offset of the first tag after them */
+    int resume;                 /* offset after the last remembered one */
     unsigned int nr_props;
     size_t values_bytes;        /* each value rounded up to DT_VALUE_ALIGN */
     size_t names_bytes;         /* property names with their NULs */
     dt_phandle phandle;
+    struct dt_raw_prop props[DT_PLAN_PROPS];
 };
 
-static int dt_plan_phandle(struct dt_node_plan *plan, const char *pname,
-                           const void *val, int len)
+/*
+ * The next property of a node, its tag at or after *offset (NOPs are
+ * skipped), read the way fdt_first/next_property_offset() and
+ * fdt_getprop_by_offset() would, with the same codes, but reading each
+ * tag once: libfdt's offset-based calls re-check the tag of every offset
+ * they are given.  Returns 0 with *offset just past the property,
+ * -FDT_ERR_NOTFOUND at the end of the list with *offset at the tag that
+ * ends it, or another libfdt code.
+ */
+static int dt_read_prop(const void *fdt, int *offset, struct dt_raw_prop *p)
+{
+    const struct fdt_property *fp;
+    uint32_t tag;
+    int next;
+
+    for ( ;; )
+    {
+        tag = fdt_next_tag(fdt, *offset, &next);
+        if ( tag == FDT_PROP )
+            break;
+        if ( tag == FDT_END )
+            return next >= 0 ? -FDT_ERR_BADSTRUCTURE : next;
+        if ( tag != FDT_NOP )
+            return -FDT_ERR_NOTFOUND;
+        *offset = next;
+    }
+    /* fdt_next_tag() has checked that the whole property is in bounds. */
+    fp = fdt_offset_ptr(fdt, *offset, sizeof(*fp));
+    if ( !fp )
+        return -FDT_ERR_TRUNCATED;
+    p->len = fdt32_ld(&fp->len);
+    p->value = fp->data;
+    p->name = fdt_get_string(fdt, fdt32_ld(&fp->nameoff), &p->name_len);
+    if ( !p->name )
+    {
+        p->value = NULL;
+        p->len = p->name_len;
+    }
+    *offset = next;
+    return 0;
+}
+
+static bool dt_name_is(const struct dt_raw_prop *p, const char *name,
+                       size_t len)
+{
+    return (size_t)p->name_len == len && !memcmp(p->name, name, len);
+}
+
+#define DT_NAME_IS(p, lit) dt_name_is(p, lit, sizeof(lit) - 1)
+
+static int dt_plan_phandle(struct dt_node_plan *plan,
+                           const struct dt_raw_prop *p)
 {
     dt_phandle handle;
 
-    if ( len != sizeof(uint32_t) )
+    if ( p->len != sizeof(uint32_t) )
     {
         dt_node_err(plan->parent, plan->name, plan->name_len,
-                    "%s is %d bytes long, not 4", pname, len);
+                    "%s is %d bytes long, not 4", p->name, p->len);
         return -EINVAL;
     }
-    handle = dt_read_be32(val);
+    handle = dt_read_be32(p->value);
     if ( handle == 0 || handle == 0xffffffffU )
     {
         dt_node_err(plan->parent, plan->name, plan->name_len,
-                    "%s 0x%x is not a valid phandle", pname, handle);
+                    "%s 0x%x is not a valid phandle", p->name, handle);
         return -EINVAL;
     }
     if ( plan->phandle && plan->phandle != handle )
     {
         dt_node_err(plan->parent, plan->name, plan->name_len,
                     "%s 0x%x disagrees with the node's other phandle 0x%x",
-                    pname, handle, plan->phandle);
+                    p->name, handle, plan->phandle);
         return -EINVAL;
     }
     plan->phandle = handle;
     return 0;
 }
 
-static int dt_plan_node(const void *fdt, int offset, struct dt_node_plan *plan)
+static int dt_plan_node(const void *fdt, struct dt_node_plan *plan)
 {
-    const char *pname;
-    const void *val;
-    int prop, len, rc, bad;
+    struct dt_raw_prop p;
+    int offset = plan->first_prop, rc, bad;
 
-    fdt_for_each_property_offset(prop, fdt, offset)
+    while ( (rc = dt_read_prop(fdt, &offset, &p)) == 0 )
     {
-        val = fdt_getprop_by_offset(fdt, prop, &pname, &len);
-        if ( !val || !pname || len < 0 )
+        if ( !p.value || p.len < 0 )
         {
             dt_node_err(plan->parent, plan->name, plan->name_len,
                         "unreadable property (%s)",
-                        fdt_strerror(val ? -FDT_ERR_INTERNAL : len));
+                        fdt_strerror(p.value ? -FDT_ERR_INTERNAL : p.len));
             return -EINVAL;
         }
-        bad = dt_first_unprintable(pname, strlen(pname));
-        if ( bad >= 0 || !*pname )
+        bad = dt_first_unprintable(p.name, p.name_len);
+        if ( bad >= 0 || !p.name_len )
         {
             dt_node_err(plan->parent, plan->name, plan->name_len,
                         "property %d has %s", plan->nr_props,
@@ -395,22 +465,26 @@ static int dt_plan_node(const void *fdt, int offset, struct dt_node_plan *plan)
                                    "ASCII" : "an empty name");
             return -EINVAL;
         }
-        plan->nr_props++;
-        plan->values_bytes += ROUNDUP((size_t)len, DT_VALUE_ALIGN);
-        plan->names_bytes += strlen(pname) + 1;
-        if ( !strcmp(pname, "phandle") || !strcmp(pname, "linux,phandle") )
+        if ( plan->nr_props < DT_PLAN_PROPS )
+            plan->props[plan->nr_props] = p;
+        if ( ++plan->nr_props == DT_PLAN_PROPS )
+            plan->resume = offset;
+        plan->values_bytes += ROUNDUP((size_t)p.len, DT_VALUE_ALIGN);
+        plan->names_bytes += p.name_len + 1;
+        if ( DT_NAME_IS(&p, "phandle") || DT_NAME_IS(&p, "linux,phandle") )
         {
-            rc = dt_plan_phandle(plan, pname, val, len);
+            rc = dt_plan_phandle(plan, &p);
             if ( rc )
                 return rc;
         }
     }
-    if ( prop != -FDT_ERR_NOTFOUND )
+    if ( rc != -FDT_ERR_NOTFOUND )
     {
         dt_node_err(plan->parent, plan->name, plan->name_len,
-                    "unreadable property list (%s)", fdt_strerror(prop));
+                    "unreadable property list (%s)", fdt_strerror(rc));
         return -EINVAL;
     }
+    plan->after_props = offset;
     return 0;
 }
 
@@ -420,42 +494,40 @@ static bool dt_value_is_string(const char *val, uint32_t len)
 }
 
 /* Copy the properties into the node's block, in blob order. */
-static void dt_fill_properties(const void *fdt, int offset,
+static void dt_fill_properties(const void *fdt,
+                               const struct dt_node_plan *plan,
                                struct dt_device_node *np,
                                struct dt_property *props,
-                               unsigned int nr_props,
                                char *values, char *names)
 {
-    const char *pname;
-    const void *val;
-    unsigned int i = 0;
-    size_t nlen;
-    int prop, len;
+    struct dt_raw_prop p;
+    unsigned int i;
+    int offset = plan->resume;
 
-    fdt_for_each_property_offset(prop, fdt, offset)
+    for ( i = 0; i < plan->nr_props; i++ )
     {
+        if ( i < DT_PLAN_PROPS )
+            p = plan->props[i];
         /* Read successfully once already by dt_plan_node(). */
-        val = fdt_getprop_by_offset(fdt, prop, &pname, &len);
-        if ( !val || !pname || len < 0 || i == nr_props )
+        else if ( dt_read_prop(fdt, &offset, &p) || !p.value )
             break;
-        nlen = strlen(pname) + 1;
-        memcpy(names, pname, nlen);
-        memcpy(values, val, len);
+        memcpy(names, p.name, p.name_len + 1);
+        memcpy(values, p.value, p.len);
         props[i].name = names;
-        props[i].length = len;
+        props[i].length = p.len;
         props[i].value = values;
-        props[i].next = i + 1 < nr_props ? &props[i + 1] : NULL;
-        if ( !strcmp(pname, "device_type") && dt_value_is_string(values, len) )
+        props[i].next = i + 1 < plan->nr_props ? &props[i + 1] : NULL;
+        if ( DT_NAME_IS(&p, "device_type") &&
+             dt_value_is_string(values, p.len) )
             np->type = values;
-        names += nlen;
-        values += ROUNDUP((size_t)len, DT_VALUE_ALIGN);
-        i++;
+        names += p.name_len + 1;
+        values += ROUNDUP((size_t)p.len, DT_VALUE_ALIGN);
     }
-    np->properties = nr_props ? props : NULL;
+    np->properties = plan->nr_props ? props : NULL;
 }
 
 /* Allocate and fill one node from its plan; NULL when out of memory. */
-static struct dt_device_node *dt_make_node(const void *fdt, int offset,
+static struct dt_device_node *dt_make_node(const void *fdt,
                                            const struct dt_node_plan *plan,
                                            bool is_root)
 {
@@ -502,9 +574,9 @@ static struct dt_device_node *dt_make_node(const void *fdt, int offset,
     np->dev.type = DEV_DT;
     np->dev.of_node = np;
 
-    dt_fill_properties(fdt, offset, np,
+    dt_fill_properties(fdt, plan, np,
                        (struct dt_property *)(block + props_off),
-                       plan->nr_props, block + values_off, block + names_off);
+                       block + values_off, block + names_off);
     return np;
 }
 
@@ -531,22 +603,34 @@ static void dt_link_node(struct dt_build *b, struct dt_device_node *np,
         b->nr_phandles++;
 }
 
-static int dt_add_node(struct dt_build *b, int offset, int depth)
+/*
+ * Build the node whose BEGIN_NODE tag is at 'offset' (its properties
+ * start at 'first_prop'); *after is set to the first tag that follows
+ * its properties.
+ */
+static int dt_add_node(struct dt_build *b, int offset, int first_prop,
+                       int depth, int *after)
 {
-    struct dt_node_plan plan = { 0 };
+    struct dt_node_plan plan;
     struct dt_device_node *np;
     const char *at;
     int rc, bad;
 
+    /* Every field but the remembered properties starts at zero. */
+    memset(&plan, 0, offsetof(struct dt_node_plan, props));
     plan.parent = depth ? b->path[depth > DT_MAX_DEPTH ? DT_MAX_DEPTH
                                                        : depth - 1] : NULL;
-    plan.name = fdt_get_name(b->fdt, offset, &plan.name_len);
+    plan.first_prop = first_prop;
+    /* The tag read by dt_next_node() ends with the name and its NUL. */
+    plan.name = fdt_offset_ptr(b->fdt, offset + FDT_TAGSIZE,
+                               first_prop - offset - FDT_TAGSIZE);
     if ( !plan.name )
     {
         dt_node_err(plan.parent, "?", 1, "unreadable node name (%s)",
-                    fdt_strerror(plan.name_len));
+                    fdt_strerror(-FDT_ERR_BADOFFSET));
         return -EINVAL;
     }
+    plan.name_len = strnlen(plan.name, first_prop - offset - FDT_TAGSIZE);
     bad = depth ? dt_first_unprintable(plan.name, plan.name_len) : -1;
     if ( bad >= 0 )
     {
@@ -578,10 +662,11 @@ static int dt_add_node(struct dt_build *b, int offset, int depth)
     at = memchr(plan.name, '@', plan.name_len);
     plan.base_len = at ? at - plan.name : plan.name_len;
 
-    rc = dt_plan_node(b->fdt, offset, &plan);
+    rc = dt_plan_node(b->fdt, &plan);
     if ( rc )
         return rc;
-    np = dt_make_node(b->fdt, offset, &plan, depth == 0);
+    *after = plan.after_props;
+    np = dt_make_node(b->fdt, &plan, depth == 0);
     if ( !np )
         return -ENOMEM;
     if ( depth == 0 )
@@ -610,15 +695,50 @@ static int dt_check_trailer(const void *fdt, int offset)
     return -EINVAL;
 }
 
+/*
+ * fdt_next_node() from the tag at 'offset' on, with the same results:
+ * the offset of the next BEGIN_NODE tag (*first_prop: the tag after it),
+ * the offset after the END_NODE tag that takes the depth below zero, or
+ * a negative libfdt code.  Starting after a node's properties, it does
+ * not read them again as fdt_next_node() would.
+ */
+static int dt_next_node(const void *fdt, int offset, int *depth,
+                        int *first_prop)
+{
+    uint32_t tag;
+    int next;
+
+    for ( ;; )
+    {
+        tag = fdt_next_tag(fdt, offset, &next);
+        switch ( tag )
+        {
+        case FDT_BEGIN_NODE:
+            (*depth)++;
+            *first_prop = next;
+            return offset;
+        case FDT_END_NODE:
+            if ( --(*depth) < 0 )
+                return next;
+            break;
+        case FDT_END:
+            return next >= 0 ? -FDT_ERR_NOTFOUND : next;
+        default:                /* FDT_PROP, FDT_NOP */
+            break;
+        }
+        offset = next;
+    }
+}
+
 static int dt_build_nodes(struct dt_build *b)
 {
-    int depth = -1, node, rc;
+    int depth = -1, node, first_prop = 0, after = 0, rc;
 
-    for ( node = fdt_next_node(b->fdt, -1, &depth);
+    for ( node = dt_next_node(b->fdt, 0, &depth, &first_prop);
           node >= 0 && depth >= 0;
-          node = fdt_next_node(b->fdt, node, &depth) )
+          node = dt_next_node(b->fdt, after, &depth, &first_prop) )
     {
-        rc = dt_add_node(b, node, depth);
+        rc = dt_add_node(b, node, first_prop, depth, &after);
         if ( rc )
             return rc;
     }
@@ -646,51 +766,79 @@ static const char *dt_unit_name(const struct dt_device_node *np)
     return strrchr(np->full_name, '/') + 1;
 }
 
-static unsigned int dt_sibling_hash(const struct dt_device_node *np,
-                                    unsigned int slots)
+/* FNV-1a over the unit name, seeded with the parent. */
+static uint32_t dt_sibling_hash(const struct dt_device_node *np)
 {
     const unsigned char *s = (const unsigned char *)dt_unit_name(np);
     uint32_t h = 2166136261U ^ (uint32_t)((uintptr_t)np->parent >> 4);
 
-    /* FNV-1a over the name, seeded with the parent. */
     for ( ; *s; s++ )
         h = (h ^ *s) * 16777619U;
-    return h & (slots - 1);
+    return h;
 }
+
+static bool dt_same_sibling_name(const struct dt_device_node *a,
+                                 const struct dt_device_node *b)
+{
+    return a->parent == b->parent && !strcmp(dt_unit_name(a), dt_unit_name(b));
+}
+
+struct dt_name_slot {
+    const struct dt_device_node *np;
+    uint32_t hash;
+};
+
+/* Slots whose hash is known this many nodes ahead are prefetched. */
+#define DT_SIBLING_AHEAD 16
 
 /*
  * Two siblings with one name make a path ambiguous, and paths name the
  * devices given to guests: refuse them.  A temporary hash of (parent,
- * name) keeps this linear in the number of nodes.
+ * name) keeps this linear in the number of nodes.  On a big tree the
+ * table's random slots were the cost (a cache miss per node): the hashes
+ * are computed first, in tree order, so that each slot can be fetched
+ * ahead of its turn, and a slot keeps the whole hash so that a node is
+ * compared with another only when the hashes agree.
  */
 static int dt_check_sibling_names(struct dt_build *b)
 {
-    struct dt_device_node **seen, *np, *other;
-    unsigned int slots = 8, i;
+    const struct dt_device_node *np;
+    struct dt_name_slot *seen, *order;
+    unsigned int slots = 8, n = 0, k, i;
     int rc = 0;
 
     while ( slots < 2 * b->tree->nr_nodes )
         slots <<= 1;
-    seen = xzalloc_array(struct dt_device_node *, slots);
+    /* One block: the table, then every node but the root in tree order. */
+    seen = xzalloc_array(struct dt_name_slot, slots + b->tree->nr_nodes);
     if ( !seen )
     {
         dt_err("/", "out of memory checking the names of %u nodes",
                b->tree->nr_nodes);
         return -ENOMEM;
     }
-    for ( np = b->tree->root.allnext; np && !rc; np = np->allnext )
+    order = seen + slots;
+    for ( np = b->tree->root.allnext; np; np = np->allnext, n++ )
     {
-        for ( i = dt_sibling_hash(np, slots);
-              (other = seen[i]) != NULL;
+        order[n].np = np;
+        order[n].hash = dt_sibling_hash(np);
+    }
+    for ( k = 0; k < n && !rc; k++ )
+    {
+        if ( k + DT_SIBLING_AHEAD < n )
+            __builtin_prefetch(&seen[order[k + DT_SIBLING_AHEAD].hash &
+                                     (slots - 1)], 1);
+        for ( i = order[k].hash & (slots - 1); seen[i].np;
               i = (i + 1) & (slots - 1) )
-            if ( other->parent == np->parent &&
-                 !strcmp(dt_unit_name(other), dt_unit_name(np)) )
+            if ( seen[i].hash == order[k].hash &&
+                 dt_same_sibling_name(seen[i].np, order[k].np) )
             {
-                dt_err(np->full_name, "two sibling nodes have this name");
+                dt_err(order[k].np->full_name,
+                       "two sibling nodes have this name");
                 rc = -EINVAL;
                 break;
             }
-        seen[i] = np;
+        seen[i] = order[k];
     }
     xfree(seen);
     return rc;

@@ -198,11 +198,18 @@ void xfree(void *p)
         xmem_pool_free_block(&xmem_global_pool, p);
 }
 
-/* Move a live allocation to a new one of 'size' bytes; NULL: unchanged. */
+/*
+ * Move a live allocation to a new one of 'size' bytes, 'keep' of which the
+ * caller asked for (the rest is growth headroom); NULL: unchanged.
+ */
 static void *realloc_by_moving(void *ptr, unsigned long cur,
-                               unsigned long size, unsigned long align)
+                               unsigned long size, unsigned long align,
+                               unsigned long keep)
 {
-    void *q = xmalloc_nocheck(size, align);
+    void *q = fits_tlsf(size, align)
+              ? xmem_pool_alloc_room(&xmem_global_pool, size, align,
+                                     size > keep)
+              : page_block_alloc(size, align);
 
     if ( !q )
         return NULL;
@@ -226,12 +233,12 @@ static void *page_block_realloc(void *ptr, struct page_info *pg,
         if ( size > cur / 2 )
             return ptr;
         /* Shrinking never fails: if the move does, keep the block. */
-        q = realloc_by_moving(ptr, cur, size, align);
+        q = realloc_by_moving(ptr, cur, size, align, size);
         return q ? q : ptr;
     }
     if ( alloc_fail_check() )
         return NULL;
-    return realloc_by_moving(ptr, cur, size, align);
+    return realloc_by_moving(ptr, cur, size, align, size);
 }
 
 /*
@@ -290,7 +297,7 @@ void *_xrealloc(void *ptr, unsigned long size, unsigned long align)
     /* A small-step growth that moves takes its headroom along. */
     q = realloc_by_moving(ptr, cur,
                           size > cur && size - cur <= cur / 4 ? room : size,
-                          align);
+                          align, size);
     return q;
 }
 

@@ -362,6 +362,12 @@ static struct xmem_block *pool_take(struct xmem_pool *p, unsigned long need,
 void *xmem_pool_alloc_aligned(struct xmem_pool *p, unsigned long size,
                                unsigned long align)
 {
+    return xmem_pool_alloc_room(p, size, align, false);
+}
+
+void *xmem_pool_alloc_room(struct xmem_pool *p, unsigned long size,
+                           unsigned long align, bool roomy)
+{
     struct xmem_block *b;
     LIST_HEAD(gone);
 
@@ -370,6 +376,8 @@ void *xmem_pool_alloc_aligned(struct xmem_pool *p, unsigned long size,
     spin_lock(&p->lock);
     xmem_deferred_drain(p, &gone);
     b = pool_take(p, block_need(size), align);
+    if ( b && roomy )
+        b->word |= BW_ROOMY;
     spin_unlock(&p->lock);
     if ( unlikely(!list_empty(&gone)) )
         xmem_regions_put(p, &gone);
@@ -487,7 +495,7 @@ void *xmem_pool_realloc_in_place(struct xmem_pool *p, void *ptr,
 {
     struct xmem_block *b = block_of(ptr), *next;
     unsigned long need = size < BLOCK_LIMIT ? block_need(size) : ~0UL;
-    unsigned long bsize, nsize;
+    unsigned long bsize, nsize, asked = need;
     enum trim_tail to;
     const char *why;
     LIST_HEAD(gone);
@@ -547,8 +555,23 @@ void *xmem_pool_realloc_in_place(struct xmem_pool *p, void *ptr,
         if ( need - bsize <= bsize / 4 )
             need = min(block_size(b), max(need, roomy));
     }
+    else if ( (b->word & BW_ROOMY) && bsize <= roomy )
+    {
+        /*
+         * The room an earlier growth left, and no more than a growth to
+         * this size would leave: kept for the next step instead of being
+         * cut off now and missed then.
+         */
+        block_set_align(b, *align);
+        *outcome = REALLOC_DONE;
+        goto out;
+    }
     block_trim(p, b, need, to);
     block_set_align(b, *align);
+    if ( block_size(b) >= asked + BLOCK_MIN )
+        b->word |= BW_ROOMY;
+    else
+        b->word &= ~BW_ROOMY;
     *outcome = REALLOC_DONE;
  out:
     spin_unlock(&p->lock);

@@ -50,7 +50,8 @@ BUILD_BUG_ON(BLOCK_MIN != 2 * MEM_ALIGN);
 #define BW_FREE         0x1UL       /* this block is free */
 #define BW_PREV_FREE    0x2UL       /* the previous physical block is free */
 #define BW_FIRST        0x4UL       /* first block of its region */
-#define BW_FLAGS        0x7UL
+#define BW_ROOMY        0x8UL       /* used, grown with room for more */
+#define BW_FLAGS        0xfUL
 #define BW_SIZE_MASK    0x0000fffffffffff0UL
 #define BW_ALIGN_SHIFT  48          /* log2(alignment) - ALIGN_SHIFT */
 #define BW_ALIGN_MASK   (0xfUL << BW_ALIGN_SHIFT)
@@ -156,7 +157,7 @@ static always_inline void block_tell_next(struct xmem_block *next,
 /* Flag b free and tell its physical successor. */
 static always_inline void block_mark_free(struct xmem_block *b)
 {
-    b->word = (b->word & ~BW_ALIGN_MASK) | BW_FREE;
+    b->word = (b->word & ~(BW_ALIGN_MASK | BW_ROOMY)) | BW_FREE;
     block_tell_next(block_next(b), b);
     block_poison_payload(b, block_size(b));
 }
@@ -369,6 +370,9 @@ enum realloc_outcome {
 /* Pool core (xmalloc_tlsf.c); each takes the pool's lock. */
 void *xmem_pool_alloc_aligned(struct xmem_pool *p, unsigned long size,
                               unsigned long align);
+/* The same; roomy marks the block as holding growth headroom (BW_ROOMY). */
+void *xmem_pool_alloc_room(struct xmem_pool *p, unsigned long size,
+                           unsigned long align, bool roomy);
 void xmem_pool_free_block(struct xmem_pool *p, void *ptr);
 void *xmem_pool_realloc_in_place(struct xmem_pool *p, void *ptr,
                                  unsigned long size, unsigned long *align,

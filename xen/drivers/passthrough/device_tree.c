@@ -35,6 +35,15 @@ static struct dt_assignment *find_assignment(const struct dt_device_node *np)
 {
     struct dt_assignment *a;
 
+    /*
+     * An assigned node's used_by names its domain (set and reset under
+     * dtdevs_lock below): a node still used by DOMID_IO or DOMID_XEN has
+     * no record, and building a domain of n devices does not walk the
+     * list n times.
+     */
+    if ( dt_device_used_by(np) == DOMID_IO ||
+         dt_device_used_by(np) == DOMID_XEN )
+        return NULL;
     list_for_each_entry(a, &assigned_devices, global_entry)
         if ( a->np == np )
             return a;
