@@ -11,7 +11,8 @@
 # 3. 'dt' on that tree must report, and its topology must agree with the
 #    tree as fdtdump reads it (a parser that is neither libfdt nor ours):
 #    the number of SMMU nodes, and every (master, SMMU, stream ID, mask)
-#    of an 'iommus' entry that names an SMMU.
+#    of an 'iommus' entry that names an SMMU; 'check' must end 0 or 1
+#    with its verdict line, 'dt --format dot' must draw the streams.
 # 4. 'run' on that tree must pass every check with DMA landing in the
 #    guest's pages (status 0), or refuse with one of the expected reasons:
 #    no available master behind an IOMMU (status 2), or a check failing
@@ -250,6 +251,23 @@ for f in "${dtbs[@]}"; do
     fi
     if ! grep -q '^smmus [1-9]' "$out.want"; then
         failed "$name: fdtdump sees no SMMU node"
+        ok=false
+    fi
+
+    # check and the picture work on it (check may find problems: 0 or 1).
+    timeout 120 "$sim" check --dtb "$tree" >"$out.check" 2>"$out.check.err"
+    rc=$?
+    if [[ $rc -gt 1 ]] || ! grep -qE '^check: ' "$out.check" ||
+       ! clean "$out.check.err"; then
+        failed "$name: check: status $rc: $(head -1 "$out.check.err")"
+        ok=false
+    fi
+    timeout 120 "$sim" dt --format dot "$tree" >"$out.dot" 2>"$out.dot.err"
+    rc=$?
+    if [[ $rc -ne 0 ]] || ! grep -q '^strict digraph' "$out.dot" ||
+       [[ $(grep -c ' -> s[0-9]*;$' "$out.dot") -eq 0 &&
+          $(grep -c '^    iommus ' "$out.dt") -ne 0 ]]; then
+        failed "$name: dt --format dot: status $rc, or no stream drawn"
         ok=false
     fi
 
