@@ -240,14 +240,6 @@ static void collect_smmus(struct check *c)
     }
 }
 
-/* "IPMMU", "SMMU" or "IOMMU": what the running platform has. */
-static const char *iommu_one(char *buf, size_t len)
-{
-    snprintf(buf, len, "%.*s", (int)strlen(run_iommu_word()) - 1,
-             run_iommu_word());
-    return buf;
-}
-
 /*
  * While the platform is up: the IOMMU core says whether each device is
  * protected (0), would need no protection because no driven IOMMU
@@ -258,7 +250,7 @@ static void while_up(void *opaque)
     struct check *c = opaque;
     struct dt_device_node *np;
     unsigned int i, j;
-    char at[300], one[16];
+    char at[300];
 
     c->ram_mib = hosted_pages_total() >> (20 - PAGE_SHIFT);
     collect_smmus(c);
@@ -278,7 +270,7 @@ static void while_up(void *opaque)
             if ( rc > 0 )
                 problem(c, "%s: guest '%s': %s is not behind an %s the "
                         "driver brings up: it cannot be protected", at,
-                        g->name, g->dtdevs[j], iommu_one(one, sizeof(one)));
+                        g->name, g->dtdevs[j], run_iommu_one());
             else if ( rc < 0 )
                 problem(c, "%s: guest '%s': %s cannot be registered with "
                         "the IOMMU (%s)", at, g->name, g->dtdevs[j],

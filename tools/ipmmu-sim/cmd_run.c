@@ -455,14 +455,6 @@ static bool node_has_iommus(const struct dt_device_node *np)
     return dt_device_is_available(np) && sim_node_behind_iommu(np);
 }
 
-/* "IPMMU" from "IPMMUs": one of a kind, for titles. */
-static const char *iommu_one(char *buf, size_t len)
-{
-    snprintf(buf, len, "%.*s", (int)strlen(run_iommu_word()) - 1,
-             run_iommu_word());
-    return buf;
-}
-
 /*
  * iommu=no-quarantine: a master of no domain is left as upstream Xen
  * leaves it; a read (nothing is overwritten) shows its DMA unchecked.
@@ -492,10 +484,10 @@ static void quarantine_masters(struct run *r, struct run_world *w)
 {
     struct dt_device_node *np;
     unsigned int n = 0, bad = 0, off = 0;
-    char title[64], one[16];
+    char title[64];
 
     snprintf(title, sizeof(title), "quarantine: every master behind an %s",
-             iommu_one(one, sizeof(one)));
+             run_iommu_one());
     run_step(r, "quarant.", title);
     dt_for_each_device_node(dt_host, np)
     {

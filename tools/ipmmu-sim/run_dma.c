@@ -106,6 +106,15 @@ unsigned int run_nr_iommus(void)
     return soc ? soc_nr_ipmmus(soc) + soc_nr_smmus(soc) : 0;
 }
 
+const char *run_iommu_one(void)
+{
+    struct soc *soc = platform_soc();
+
+    if ( !soc || !soc_nr_smmus(soc) )
+        return "IPMMU";
+    return soc_nr_ipmmus(soc) ? "IOMMU" : "SMMU";
+}
+
 const char *run_iommu_word(void)
 {
     struct soc *soc = platform_soc();

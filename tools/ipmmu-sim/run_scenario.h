@@ -74,6 +74,8 @@ bool run_master_on_smmu(const char *master);
 
 /* "IPMMUs", "SMMUs" or "IOMMUs" (both kinds): for the run's messages. */
 const char *run_iommu_word(void);
+/* The same, one of them: "IPMMU", "SMMU" or "IOMMU". */
+const char *run_iommu_one(void);
 unsigned int run_nr_iommus(void);
 
 /*
