@@ -29,6 +29,7 @@ TESTS += test_smmu_probe test_smmu_domains test_smmu_sweep test_smmu_stress \
 test_smmu_probe_SRCS := tests/smmu/test_smmu_probe.c $(SMMU_TEST_COMMON)
 test_smmu_domains_SRCS := tests/smmu/test_smmu_domains.c $(SMMU_TEST_COMMON)
 test_smmu_sweep_SRCS := tests/smmu/test_smmu_sweep.c $(SMMU_TEST_COMMON)
-test_smmu_stress_SRCS := tests/smmu/test_smmu_stress.c $(SMMU_TEST_COMMON)
+test_smmu_stress_SRCS := tests/smmu/test_smmu_stress.c tests/common/stress.c \
+                         $(SMMU_TEST_COMMON)
 test_smmu_boards_SRCS := tests/smmu/test_smmu_boards.c $(SMMU_TEST_COMMON)
 TSAN_TESTS += test_smmu_stress
