@@ -13,6 +13,7 @@ test_ipmmu_model_xlate_SRCS := tests/hw/test_ipmmu_model_xlate.c \
 # Translation throughput (rel flavour).
 BENCHES += bench_translate
 bench_translate_SRCS := bench/translate/bench_translate.c \
+                        bench/translate/translate_common.c \
                         bench/common/bench_report.c
 
 TESTS += test_ipmmu_model_random
