@@ -255,18 +255,14 @@ static void unmap_faults_at_once(void **state)
     unsigned char buf[64] = { 0 };
     struct smmu_xlate res;
     struct domain *d;
-    p2m_type_t t;
     uint64_t before;
-    mfn_t mfn;
 
     (void)state;
     boot_generic();
     d = ipmmu_test_guest(1, "unmap", 16);
     assert_int_equal(ipmmu_test_assign(d, G_DMA0), 0);
     /* Split the block first, so that the removal below is one page. */
-    mfn = p2m_lookup(d, _gfn((ipa >> PAGE_SHIFT) + 9), &t);
-    assert_int_equal(guest_physmap_remove_page(d,
-                         _gfn((ipa >> PAGE_SHIFT) + 9), mfn, 0), 0);
+    assert_int_equal(ipmmu_test_remove_page(d, ipa + 9 * PAGE), 0);
     /* The TLB holds the page now. */
     assert_int_equal(smmu_test_dma(G_SMMU0, 0x10, ipa, buf, sizeof(buf),
                                    true, &res), SMMU_OK);
@@ -275,9 +271,7 @@ static void unmap_faults_at_once(void **state)
     assert_true(res.tlb_hit);
 
     before = tlb_invalidations(G_SMMU0);
-    mfn = p2m_lookup(d, _gfn(ipa >> PAGE_SHIFT), &t);
-    assert_int_equal(guest_physmap_remove_page(d, _gfn(ipa >> PAGE_SHIFT),
-                                               mfn, 0), 0);
+    assert_int_equal(ipmmu_test_remove_page(d, ipa), 0);
     assert_int_equal(tlb_invalidations(G_SMMU0), before + 1);
     assert_int_equal(smmu_test_dma(G_SMMU0, 0x10, ipa, buf, sizeof(buf),
                                    true, &res), SMMU_FAULT_TF);
@@ -304,24 +298,18 @@ static void stale_tlb_without_invalidation(void **state)
     struct smmu_xlate res;
     struct domain *d;
     int (*hook)(struct domain *, dfn_t, unsigned long, unsigned int);
-    p2m_type_t t;
-    mfn_t mfn;
 
     (void)state;
     boot_generic();
     d = ipmmu_test_guest(1, "stale", 16);
     assert_int_equal(ipmmu_test_assign(d, G_DMA0), 0);
-    mfn = p2m_lookup(d, _gfn((ipa >> PAGE_SHIFT) + 50), &t);
-    assert_int_equal(guest_physmap_remove_page(d,
-                         _gfn((ipa >> PAGE_SHIFT) + 50), mfn, 0), 0);
+    assert_int_equal(ipmmu_test_remove_page(d, ipa + 50 * PAGE), 0);
     assert_int_equal(smmu_test_dma(G_SMMU0, 0x10, ipa, buf, sizeof(buf),
                                    true, &res), SMMU_OK);
 
     hook = d->arch.p2m.iotlb_flush;
     d->arch.p2m.iotlb_flush = NULL;
-    mfn = p2m_lookup(d, _gfn(ipa >> PAGE_SHIFT), &t);
-    assert_int_equal(guest_physmap_remove_page(d, _gfn(ipa >> PAGE_SHIFT),
-                                               mfn, 0), 0);
+    assert_int_equal(ipmmu_test_remove_page(d, ipa), 0);
     assert_int_equal(smmu_test_dma(G_SMMU0, 0x10, ipa, buf, sizeof(buf),
                                    true, &res), SMMU_OK);
     d->arch.p2m.iotlb_flush = hook;
