@@ -57,6 +57,17 @@ static void boot_generic(void)
     assert_int_equal(ipmmu_test_add_all_devices(), 7);
 }
 
+/* The generic tree booted, guest d1 'name' (16 MiB) owning 'dev'. */
+static struct domain *boot_guest_with(const char *name, const char *dev)
+{
+    struct domain *d;
+
+    boot_generic();
+    d = ipmmu_test_guest(1, name, 16);
+    assert_int_equal(ipmmu_test_assign(d, dev), 0);
+    return d;
+}
+
 static uint64_t tlb_invalidations(const char *smmu)
 {
     struct smmu_model_stats st;
@@ -185,9 +196,7 @@ static void fault_outside_p2m_reported(void **state)
     int cb;
 
     (void)state;
-    boot_generic();
-    d = ipmmu_test_guest(1, "faulty", 16);
-    assert_int_equal(ipmmu_test_assign(d, G_MMC), 0);
+    d = boot_guest_with("faulty", G_MMC);
     cb = smmu_test_domain_cb(d, G_SMMU0);
 
     console_capture_clear();
@@ -222,9 +231,7 @@ static void fault_reasons_reported(void **state)
     struct domain *d;
 
     (void)state;
-    boot_generic();
-    d = ipmmu_test_guest(1, "ro", 16);
-    assert_int_equal(ipmmu_test_assign(d, G_DMA0), 0);
+    d = boot_guest_with("ro", G_DMA0);
     assert_int_equal(p2m_change_type_range(d, _gfn(ipa >> PAGE_SHIFT), 1,
                                            p2m_ram_rw, p2m_ram_ro), 0);
 
@@ -258,9 +265,7 @@ static void unmap_faults_at_once(void **state)
     uint64_t before;
 
     (void)state;
-    boot_generic();
-    d = ipmmu_test_guest(1, "unmap", 16);
-    assert_int_equal(ipmmu_test_assign(d, G_DMA0), 0);
+    d = boot_guest_with("unmap", G_DMA0);
     /* Split the block first, so that the removal below is one page. */
     assert_int_equal(ipmmu_test_remove_page(d, ipa + 9 * PAGE), 0);
     /* The TLB holds the page now. */
@@ -300,9 +305,7 @@ static void stale_tlb_without_invalidation(void **state)
     int (*hook)(struct domain *, dfn_t, unsigned long, unsigned int);
 
     (void)state;
-    boot_generic();
-    d = ipmmu_test_guest(1, "stale", 16);
-    assert_int_equal(ipmmu_test_assign(d, G_DMA0), 0);
+    d = boot_guest_with("stale", G_DMA0);
     assert_int_equal(ipmmu_test_remove_page(d, ipa + 50 * PAGE), 0);
     assert_int_equal(smmu_test_dma(G_SMMU0, 0x10, ipa, buf, sizeof(buf),
                                    true, &res), SMMU_OK);
@@ -715,9 +718,7 @@ static void fault_reports_rate_limited(void **state)
     unsigned int i;
 
     (void)state;
-    boot_generic();
-    d = ipmmu_test_guest(1, "noisy", 16);
-    assert_int_equal(ipmmu_test_assign(d, G_DMA0), 0);
+    d = boot_guest_with("noisy", G_DMA0);
     console_capture_clear();
     for ( i = 0; i < 40; i++ )
         assert_int_equal(smmu_test_dma(G_SMMU0, 0x10,
