@@ -35,7 +35,7 @@ void lpae_table_init(struct lpae_pool *p, struct lpae_table *tb,
 /* Address of the level-'level' descriptor for ia (tables made on the way). */
 uint64_t lpae_desc_addr(struct lpae_pool *p, const struct lpae_table *tb,
                         uint64_t ia, unsigned int level);
-/* Map a page (level 3) or block (levels 0..2) with raw leaf attributes. */
+/* Map a page (level 3) or block (1, 2) with raw leaf attributes. */
 void lpae_map(struct lpae_pool *p, const struct lpae_table *tb, uint64_t ia,
               uint64_t pa, unsigned int level, uint64_t attrs);
 uint64_t lpae_read_desc(struct phys_mem *pm, uint64_t desc_pa);
