@@ -380,16 +380,23 @@ struct soc *platform_soc(void)
     return the_soc;
 }
 
+/* SMMU DMA without a platform: a bad request ('res' may be NULL). */
+static int no_soc_for_smmu_dma(struct soc_smmu_dma_result *res)
+{
+    if ( res )
+    {
+        memset(res, 0, sizeof(*res));
+        res->outcome = SMMU_BAD_REQUEST;
+    }
+    return -1;
+}
+
 int platform_smmu_dma_read(const char *path, unsigned int channel,
                            uint64_t iova, void *buf, size_t len,
                            struct soc_smmu_dma_result *res)
 {
     if ( !the_soc )
-    {
-        if ( res )
-            memset(res, 0, sizeof(*res)), res->outcome = SMMU_BAD_REQUEST;
-        return -1;
-    }
+        return no_soc_for_smmu_dma(res);
     return soc_smmu_dma_read(the_soc, path, channel, iova, buf, len, res);
 }
 
@@ -398,10 +405,6 @@ int platform_smmu_dma_write(const char *path, unsigned int channel,
                             struct soc_smmu_dma_result *res)
 {
     if ( !the_soc )
-    {
-        if ( res )
-            memset(res, 0, sizeof(*res)), res->outcome = SMMU_BAD_REQUEST;
-        return -1;
-    }
+        return no_soc_for_smmu_dma(res);
     return soc_smmu_dma_write(the_soc, path, channel, iova, buf, len, res);
 }

@@ -62,18 +62,12 @@ static uint32_t ttsel_mask(const struct ipmmu_model_layout *l)
 
 void model_log(struct ipmmu_model *m, const char *fmt, ...)
 {
-    char *line = m->log[m->log_count % IPMMU_MODEL_LOG_LINES];
-    size_t n;
+    const char *line;
     va_list ap;
 
-    n = strlen(m->name);
-    memcpy(line, m->name, n);
-    line[n++] = ':';
-    line[n++] = ' ';
     va_start(ap, fmt);
-    vsnprintf(line + n, IPMMU_MODEL_LOG_LEN - n, fmt, ap);
+    line = hw_log_vadd(&m->log, m->name, fmt, ap);
     va_end(ap);
-    m->log_count++;
     if ( m->log_fn )
         m->log_fn(m->log_opaque, line);
 }
@@ -83,15 +77,9 @@ unsigned long ipmmu_model_log_count(struct ipmmu_model *m)
     unsigned long n;
 
     model_lock(m);
-    n = m->log_count;
+    n = m->log.count;
     model_unlock(m);
     return n;
-}
-
-static unsigned int log_kept(const struct ipmmu_model *m)
-{
-    return m->log_count < IPMMU_MODEL_LOG_LINES ? m->log_count
-                                                : IPMMU_MODEL_LOG_LINES;
 }
 
 bool ipmmu_model_log_line(struct ipmmu_model *m, unsigned int i, char *buf,
@@ -100,26 +88,17 @@ bool ipmmu_model_log_line(struct ipmmu_model *m, unsigned int i, char *buf,
     bool ok;
 
     model_lock(m);
-    ok = i < log_kept(m);
-    if ( ok && len )
-    {
-        unsigned long first = m->log_count - log_kept(m);
-
-        snprintf(buf, len, "%s",
-                 m->log[(first + i) % IPMMU_MODEL_LOG_LINES]);
-    }
+    ok = hw_log_line(&m->log, i, buf, len);
     model_unlock(m);
     return ok;
 }
 
 unsigned int ipmmu_model_log_find(struct ipmmu_model *m, const char *needle)
 {
-    unsigned int i, n = 0;
+    unsigned int n;
 
     model_lock(m);
-    for ( i = 0; i < log_kept(m); i++ )
-        if ( strstr(m->log[i], needle) )
-            n++;
+    n = hw_log_find(&m->log, needle);
     model_unlock(m);
     return n;
 }
@@ -127,7 +106,7 @@ unsigned int ipmmu_model_log_find(struct ipmmu_model *m, const char *needle)
 void ipmmu_model_log_clear(struct ipmmu_model *m)
 {
     model_lock(m);
-    m->log_count = 0;
+    hw_log_clear(&m->log);
     model_unlock(m);
 }
 

@@ -7,9 +7,14 @@
  */
 #include <stdatomic.h>
 
+#include "hw/hw_log.h"
 #include "hw/ipmmu_model.h"
 #include "hw/ipmmu_model_regs.h"
 #include "hw/ipmmu_model_walk.h"
+
+/* The public log sizes are the shared ring's. */
+_Static_assert(IPMMU_MODEL_LOG_LINES == HW_LOG_LINES, "log ring size");
+_Static_assert(IPMMU_MODEL_LOG_LEN == HW_LOG_LEN, "log line length");
 
 #define TLB_PERM_READ  1
 #define TLB_PERM_WRITE 2
@@ -101,8 +106,7 @@ struct ipmmu_model {
     uint64_t bypassed, utlb_flushes, bad_context, mmio_reads, mmio_writes,
              bus_errors, irqs_raised, spurious_irqs;
 
-    unsigned long log_count;
-    char log[IPMMU_MODEL_LOG_LINES][IPMMU_MODEL_LOG_LEN];
+    struct hw_log log;
 
     uint64_t tlb_words[];       /* every TLB, then every hash index */
 };

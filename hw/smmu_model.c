@@ -209,26 +209,14 @@ uint64_t smmu_model_cb_offset(const struct smmu_model *m, unsigned int n)
 
 void smmu_log(struct smmu_model *m, const char *fmt, ...)
 {
-    char *line = m->log[m->log_count % SMMU_MODEL_LOG_LINES];
-    size_t n = strlen(m->name);
+    const char *line;
     va_list ap;
 
-    /* The name is at most 63 characters, the line 160. */
-    memcpy(line, m->name, n);
-    line[n++] = ':';
-    line[n++] = ' ';
     va_start(ap, fmt);
-    vsnprintf(line + n, SMMU_MODEL_LOG_LEN - n, fmt, ap);
+    line = hw_log_vadd(&m->log, m->name, fmt, ap);
     va_end(ap);
-    m->log_count++;
     if ( m->cfg.log )
         m->cfg.log(m->cfg.log_opaque, line);
-}
-
-static unsigned int log_kept(const struct smmu_model *m)
-{
-    return m->log_count < SMMU_MODEL_LOG_LINES ? m->log_count
-                                               : SMMU_MODEL_LOG_LINES;
 }
 
 unsigned long smmu_model_log_count(struct smmu_model *m)
@@ -236,7 +224,7 @@ unsigned long smmu_model_log_count(struct smmu_model *m)
     unsigned long n;
 
     smmu_lock(m);
-    n = m->log_count;
+    n = m->log.count;
     smmu_unlock(m);
     return n;
 }
@@ -247,24 +235,17 @@ bool smmu_model_log_line(struct smmu_model *m, unsigned int i, char *buf,
     bool ok;
 
     smmu_lock(m);
-    ok = i < log_kept(m);
-    if ( ok && len )
-        snprintf(buf, len, "%s",
-                 m->log[(m->log_count - log_kept(m) + i) %
-                        SMMU_MODEL_LOG_LINES]);
+    ok = hw_log_line(&m->log, i, buf, len);
     smmu_unlock(m);
     return ok;
 }
 
 unsigned int smmu_model_log_find(struct smmu_model *m, const char *needle)
 {
-    unsigned int i, n = 0;
+    unsigned int n;
 
     smmu_lock(m);
-    for ( i = 0; i < log_kept(m); i++ )
-        if ( strstr(m->log[(m->log_count - log_kept(m) + i) %
-                           SMMU_MODEL_LOG_LINES], needle) )
-            n++;
+    n = hw_log_find(&m->log, needle);
     smmu_unlock(m);
     return n;
 }
@@ -272,7 +253,7 @@ unsigned int smmu_model_log_find(struct smmu_model *m, const char *needle)
 void smmu_model_log_clear(struct smmu_model *m)
 {
     smmu_lock(m);
-    m->log_count = 0;
+    hw_log_clear(&m->log);
     smmu_unlock(m);
 }
 

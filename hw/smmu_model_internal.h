@@ -7,8 +7,13 @@
  */
 #include <stdatomic.h>
 
+#include "hw/hw_log.h"
 #include "hw/smmu_model.h"
 #include "hw/smmu_model_regs.h"
+
+/* The public log sizes are the shared ring's. */
+_Static_assert(SMMU_MODEL_LOG_LINES == HW_LOG_LINES, "log ring size");
+_Static_assert(SMMU_MODEL_LOG_LEN == HW_LOG_LEN, "log line length");
 
 /* One cached stage-2 translation (a page or a block), tagged by VMID. */
 struct smmu_tlb_entry {
@@ -103,8 +108,7 @@ struct smmu_model {
              mmio_writes, bus_errors, reserved_accesses, irqs_raised,
              spurious_irqs;
 
-    unsigned long log_count;
-    char log[SMMU_MODEL_LOG_LINES][SMMU_MODEL_LOG_LEN];
+    struct hw_log log;
 };
 
 static inline void smmu_lock(struct smmu_model *m)

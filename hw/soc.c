@@ -31,7 +31,7 @@ struct soc {
     int root;
 };
 
-static void say(char *err, size_t errlen, const char *fmt, ...)
+void soc_say(char *err, size_t errlen, const char *fmt, ...)
 {
     va_list ap;
 
@@ -42,6 +42,11 @@ static void say(char *err, size_t errlen, const char *fmt, ...)
     va_end(ap);
 }
 
+bool soc_windows_overlap(uint64_t a, uint64_t asz, uint64_t b, uint64_t bsz)
+{
+    return a < b + bsz && b < a + asz;
+}
+
 /* Check the description as a whole before building anything. */
 static bool soc_desc_valid(const struct soc_desc *desc, char *err,
                            size_t errlen)
@@ -49,8 +54,8 @@ static bool soc_desc_valid(const struct soc_desc *desc, char *err,
     unsigned int i, j, roots = 0;
 
     if ( desc->nr_ipmmus > SOC_MAX_IPMMUS )
-        return say(err, errlen, "%u IPMMUs: at most %u supported",
-                   desc->nr_ipmmus, SOC_MAX_IPMMUS), false;
+        return soc_say(err, errlen, "%u IPMMUs: at most %u supported",
+                       desc->nr_ipmmus, SOC_MAX_IPMMUS), false;
     for ( i = 0; i < desc->nr_ipmmus; i++ )
     {
         const struct soc_ipmmu_desc *d = &desc->ipmmus[i];
@@ -62,51 +67,51 @@ static bool soc_desc_valid(const struct soc_desc *desc, char *err,
             continue;
         }
         if ( (unsigned int)d->root >= desc->nr_ipmmus )
-            return say(err, errlen, "%s: its root is not an IPMMU", d->name),
-                   false;
+            return soc_say(err, errlen, "%s: its root is not an IPMMU",
+                           d->name), false;
         r = &desc->ipmmus[d->root];
         if ( r->root >= 0 )
-            return say(err, errlen, "%s: its root %s is itself a cache",
-                       d->name, r->name), false;
+            return soc_say(err, errlen, "%s: its root %s is itself a cache",
+                           d->name, r->name), false;
         if ( r->gen != d->gen )
-            return say(err, errlen, "%s: generation differs from root %s",
-                       d->name, r->name), false;
+            return soc_say(err, errlen, "%s: generation differs from root %s",
+                           d->name, r->name), false;
     }
     if ( !soc_smmus_valid(desc, err, errlen) )
         return false;
     if ( desc->nr_ipmmus && roots != 1 )
-        return say(err, errlen, "%u root IPMMUs: exactly one needed", roots),
-               false;
+        return soc_say(err, errlen, "%u root IPMMUs: exactly one needed",
+                       roots), false;
     for ( i = 0; i < desc->nr_ipmmus; i++ )
         for ( j = i + 1; j < desc->nr_ipmmus; j++ )
-            if ( desc->ipmmus[i].base <
-                     desc->ipmmus[j].base + desc->ipmmus[j].size &&
-                 desc->ipmmus[j].base <
-                     desc->ipmmus[i].base + desc->ipmmus[i].size )
-                return say(err, errlen, "%s and %s overlap",
-                           desc->ipmmus[i].name, desc->ipmmus[j].name),
+            if ( soc_windows_overlap(desc->ipmmus[i].base,
+                                     desc->ipmmus[i].size,
+                                     desc->ipmmus[j].base,
+                                     desc->ipmmus[j].size) )
+                return soc_say(err, errlen, "%s and %s overlap",
+                               desc->ipmmus[i].name, desc->ipmmus[j].name),
                        false;
     for ( i = 0; i < desc->nr_masters; i++ )
     {
         const struct soc_master_desc *m = &desc->masters[i];
 
         if ( m->nr_ports > SOC_MAX_PORTS )
-            return say(err, errlen, "%s: %u DMA ports, at most %u",
-                       m->path, m->nr_ports, SOC_MAX_PORTS), false;
+            return soc_say(err, errlen, "%s: %u DMA ports, at most %u",
+                           m->path, m->nr_ports, SOC_MAX_PORTS), false;
         for ( j = 0; j < m->nr_ports; j++ )
         {
             const struct soc_port_desc *p = &m->ports[j];
             const struct ipmmu_model_layout *l;
 
             if ( p->ipmmu >= desc->nr_ipmmus )
-                return say(err, errlen, "%s: port %u names no IPMMU",
-                           m->path, j), false;
+                return soc_say(err, errlen, "%s: port %u names no IPMMU",
+                               m->path, j), false;
             l = ipmmu_model_gen_layout(desc->ipmmus[p->ipmmu].gen);
             if ( p->utlb >= l->nr_utlbs )
-                return say(err, errlen,
-                           "%s: uTLB %u does not exist in %s (%u uTLBs)",
-                           m->path, p->utlb, desc->ipmmus[p->ipmmu].name,
-                           l->nr_utlbs), false;
+                return soc_say(err, errlen,
+                               "%s: uTLB %u does not exist in %s (%u uTLBs)",
+                               m->path, p->utlb, desc->ipmmus[p->ipmmu].name,
+                               l->nr_utlbs), false;
         }
     }
     return true;
@@ -133,12 +138,12 @@ static int create_ipmmu(struct soc *soc, const struct soc_desc *desc,
 
     soc->ipmmu_names[i] = strdup(d->name ? d->name : "ipmmu");
     if ( !soc->ipmmu_names[i] )
-        return say(err, errlen, "out of host memory"), -1;
+        return soc_say(err, errlen, "out of host memory"), -1;
     cfg.name = soc->ipmmu_names[i];
     cfg.root = d->root >= 0 ? soc->ipmmus[d->root] : NULL;
     soc->ipmmus[i] = ipmmu_model_create(&cfg, &why);
     if ( !soc->ipmmus[i] )
-        return say(err, errlen, "%s: %s", d->name, why), -1;
+        return soc_say(err, errlen, "%s: %s", d->name, why), -1;
     soc->windows[soc->nr_windows++] = (struct soc_window){
         .name = soc->ipmmu_names[i],
         .base = d->base,
@@ -185,12 +190,12 @@ struct soc *soc_create(const struct soc_desc *desc,
     unsigned int i, pass;
 
     if ( !hooks || !hooks->mem )
-        return say(err, errlen, "no memory for the SoC"), NULL;
+        return soc_say(err, errlen, "no memory for the SoC"), NULL;
     if ( !soc_desc_valid(desc, err, errlen) )
         return NULL;
     soc = calloc(1, sizeof(*soc));
     if ( !soc )
-        return say(err, errlen, "out of host memory"), NULL;
+        return soc_say(err, errlen, "out of host memory"), NULL;
     soc->mem = hooks->mem;
     soc->root = -1;
     soc->name = strdup(desc->name ? desc->name : "soc");
@@ -237,7 +242,7 @@ struct soc *soc_create(const struct soc_desc *desc,
     return soc;
 
  oom:
-    say(err, errlen, "out of host memory");
+    soc_say(err, errlen, "out of host memory");
     soc_destroy(soc);
     return NULL;
 }

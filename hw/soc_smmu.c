@@ -1,8 +1,6 @@
 /* The SoC's Arm SMMUs: models, windows, masters and their DMA. */
 #include "hw/soc_smmu.h"
 
-#include <stdarg.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -14,27 +12,9 @@ struct soc_smmus {
     struct soc_smmu_master_desc *masters;       /* path, streams copied */
 };
 
-static void say(char *err, size_t errlen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static void say(char *err, size_t errlen, const char *fmt, ...)
-{
-    va_list ap;
-
-    if ( !err || !errlen )
-        return;
-    va_start(ap, fmt);
-    vsnprintf(err, errlen, fmt, ap);
-    va_end(ap);
-}
-
 static uint64_t page_of(const struct soc_smmu_desc *d)
 {
     return d->page_64k ? 0x10000 : 0x1000;
-}
-
-static bool overlap(uint64_t a, uint64_t asz, uint64_t b, uint64_t bsz)
-{
-    return a < b + bsz && b < a + asz;
 }
 
 /* The model's configuration for one SMMU of the description. */
@@ -69,8 +49,8 @@ bool soc_smmus_valid(const struct soc_desc *desc, char *err, size_t errlen)
     unsigned int i, j;
 
     if ( desc->nr_smmus > SOC_MAX_SMMUS )
-        return say(err, errlen, "%u SMMUs: at most %u supported",
-                   desc->nr_smmus, SOC_MAX_SMMUS), false;
+        return soc_say(err, errlen, "%u SMMUs: at most %u supported",
+                       desc->nr_smmus, SOC_MAX_SMMUS), false;
     for ( i = 0; i < desc->nr_smmus; i++ )
     {
         const struct soc_smmu_desc *d = &desc->smmus[i];
@@ -78,40 +58,41 @@ bool soc_smmus_valid(const struct soc_desc *desc, char *err, size_t errlen)
         const char *why = smmu_config(d, &c);
 
         if ( why )
-            return say(err, errlen, "%s: %s", d->name, why), false;
+            return soc_say(err, errlen, "%s: %s", d->name, why), false;
         for ( j = i + 1; j < desc->nr_smmus; j++ )
-            if ( overlap(d->base, d->size, desc->smmus[j].base,
-                         desc->smmus[j].size) )
-                return say(err, errlen, "%s and %s overlap", d->name,
-                           desc->smmus[j].name), false;
+            if ( soc_windows_overlap(d->base, d->size, desc->smmus[j].base,
+                                     desc->smmus[j].size) )
+                return soc_say(err, errlen, "%s and %s overlap", d->name,
+                               desc->smmus[j].name), false;
         for ( j = 0; j < desc->nr_ipmmus; j++ )
-            if ( overlap(d->base, d->size, desc->ipmmus[j].base,
-                         desc->ipmmus[j].size) )
-                return say(err, errlen, "%s and %s overlap", d->name,
-                           desc->ipmmus[j].name), false;
+            if ( soc_windows_overlap(d->base, d->size, desc->ipmmus[j].base,
+                                     desc->ipmmus[j].size) )
+                return soc_say(err, errlen, "%s and %s overlap", d->name,
+                               desc->ipmmus[j].name), false;
     }
     for ( i = 0; i < desc->nr_smmu_masters; i++ )
     {
         const struct soc_smmu_master_desc *m = &desc->smmu_masters[i];
 
         if ( m->nr_streams > SOC_MAX_PORTS )
-            return say(err, errlen, "%s: %u streams, at most %u", m->path,
-                       m->nr_streams, SOC_MAX_PORTS), false;
+            return soc_say(err, errlen, "%s: %u streams, at most %u", m->path,
+                           m->nr_streams, SOC_MAX_PORTS), false;
         for ( j = 0; j < m->nr_streams; j++ )
         {
             const struct soc_stream_desc *st = &m->streams[j];
             struct smmu_model_config c = { .flavour = SMMU_MODEL_MMU500 };
 
             if ( st->smmu >= desc->nr_smmus )
-                return say(err, errlen, "%s: stream %u names no SMMU",
-                           m->path, j), false;
+                return soc_say(err, errlen, "%s: stream %u names no SMMU",
+                               m->path, j), false;
             c.flavour = desc->smmus[st->smmu].flavour;
             smmu_model_flavour_defaults(&c);
             if ( (st->sid | st->mask) >> c.sid_bits )
-                return say(err, errlen,
-                           "%s: stream 0x%x (mask 0x%x) is wider than %s's "
-                           "%u-bit stream IDs", m->path, st->sid, st->mask,
-                           desc->smmus[st->smmu].name, c.sid_bits), false;
+                return soc_say(err, errlen,
+                               "%s: stream 0x%x (mask 0x%x) is wider than "
+                               "%s's %u-bit stream IDs", m->path, st->sid,
+                               st->mask, desc->smmus[st->smmu].name,
+                               c.sid_bits), false;
         }
     }
     return true;
@@ -177,7 +158,7 @@ struct soc_smmus *soc_smmus_create(const struct soc_desc *desc,
     unsigned int i;
 
     if ( !s )
-        return say(err, errlen, "out of host memory"), NULL;
+        return soc_say(err, errlen, "out of host memory"), NULL;
     for ( i = 0; i < desc->nr_smmus; i++ )
     {
         struct smmu_model_config c;
@@ -198,7 +179,7 @@ struct soc_smmus *soc_smmus_create(const struct soc_desc *desc,
         s->models[i] = smmu_model_create(&c, &why);
         if ( !s->models[i] )
         {
-            say(err, errlen, "%s: %s", s->descs[i].name, why);
+            soc_say(err, errlen, "%s: %s", s->descs[i].name, why);
             soc_smmus_destroy(s);
             return NULL;
         }
@@ -208,7 +189,7 @@ struct soc_smmus *soc_smmus_create(const struct soc_desc *desc,
     return s;
 
  oom:
-    say(err, errlen, "out of host memory");
+    soc_say(err, errlen, "out of host memory");
     soc_smmus_destroy(s);
     return NULL;
 }

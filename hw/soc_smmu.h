@@ -9,6 +9,13 @@
 
 struct soc_smmus;
 
+/* Shared by both sides (defined in soc.c): a formatted reason into
+ * err[errlen] (nothing when err is NULL), and whether two windows
+ * [a, a + asz) and [b, b + bsz) overlap. */
+void soc_say(char *err, size_t errlen, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+bool soc_windows_overlap(uint64_t a, uint64_t asz, uint64_t b, uint64_t bsz);
+
 /* Check the SMMU part of a description (windows against each other and
  * against the IPMMUs, streams).  Returns false with a reason in 'err'. */
 bool soc_smmus_valid(const struct soc_desc *desc, char *err, size_t errlen);

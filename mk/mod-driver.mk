@@ -18,7 +18,7 @@ test_ipmmu_domains_SRCS := tests/ipmmu/test_ipmmu_domains.c \
                            $(IPMMU_TEST_COMMON)
 test_ipmmu_sweep_SRCS := tests/ipmmu/test_ipmmu_sweep.c $(IPMMU_TEST_COMMON)
 test_ipmmu_stress_SRCS := tests/ipmmu/test_ipmmu_stress.c \
-                          $(IPMMU_TEST_COMMON)
+                          tests/common/stress.c $(IPMMU_TEST_COMMON)
 
 # --- ipmmu-sim run ----------------------------------------------------------
 ipmmu-sim_SRCS += tools/ipmmu-sim/cmd_run.c tools/ipmmu-sim/run_config.c \

@@ -2,14 +2,18 @@
 # See docs/smmu-model.md.
 HW_SRCS += hw/smmu_model.c hw/smmu_model_xlate.c hw/soc_smmu.c
 
+# The model tests' library and its LPAE table builder (shared with the
+# other model's tests).
+SMMU_MODEL_TESTLIB := tests/hw/smmu_model_testlib.c tests/hw/lpae_tables.c
+
 TESTS += test_smmu_model_regs
 test_smmu_model_regs_SRCS := tests/hw/test_smmu_model_regs.c \
-                             tests/hw/smmu_model_testlib.c
+                             $(SMMU_MODEL_TESTLIB)
 
 # Translation: the walk is checked against the P2M's reference walker.
 TESTS += test_smmu_model_xlate
 test_smmu_model_xlate_SRCS := tests/hw/test_smmu_model_xlate.c \
-                              tests/hw/smmu_model_testlib.c \
+                              $(SMMU_MODEL_TESTLIB) \
                               tests/common/ref_walker.c
 
 # The platform's SMMUs from the device tree (hosted/platform.c calls it).
@@ -32,4 +36,4 @@ bench_translate_SRCS += bench/translate/smmu_cases.c
 TESTS += test_smmu_model_threads
 TSAN_TESTS += test_smmu_model_threads
 test_smmu_model_threads_SRCS := tests/hw/test_smmu_model_threads.c \
-                                tests/hw/smmu_model_testlib.c
+                                $(SMMU_MODEL_TESTLIB)

@@ -48,7 +48,7 @@ struct tl *tl_create_sized(enum ipmmu_model_gen gen, unsigned int utlb,
     assert_non_null(t->pm);
     assert_int_equal(phys_mem_add_bank(t->pm, TL_RAM_BASE, TL_RAM_SIZE, &why),
                      0);
-    t->pool_next = TL_POOL_BASE;
+    lpae_pool_init(&t->pool, t->pm, TL_POOL_BASE, TL_POOL_SIZE);
     rc.mem = t->pm;
     rc.clock_opaque = rc.irq_opaque = rc.log_opaque = t;
     t->root = ipmmu_model_create(&rc, &why);
@@ -75,78 +75,35 @@ void tl_destroy(struct tl *t)
 
 uint64_t tl_alloc_pages(struct tl *t, unsigned int n)
 {
-    uint64_t size = n * SZ_4K, pa, zero = 0, off;
-
-    pa = (t->pool_next + size - 1) & ~(size - 1);
-    assert_true(pa + size <= TL_POOL_BASE + TL_POOL_SIZE);
-    t->pool_next = pa + size;
-    for ( off = 0; off < size; off += 8 )
-        assert_int_equal(phys_mem_write64(t->pm, pa + off, zero), 0);
-    return pa;
+    return lpae_alloc_pages(&t->pool, n);
 }
 
-static unsigned int shift_of(unsigned int level)
+void tl_table_init(struct tl *t, struct lpae_table *tb,
+                   unsigned int start_level, unsigned int ia_bits)
 {
-    return 12 + 9 * (3 - level);
-}
-
-void tl_table_init(struct tl *t, struct tl_table *tb, unsigned int start_level,
-                   unsigned int ia_bits)
-{
-    unsigned int top = shift_of(start_level) + 9;
-    unsigned int pages = ia_bits > top ? 1U << (ia_bits - top) : 1;
-
-    tb->pm = t->pm;
-    tb->start_level = start_level;
-    tb->ia_bits = ia_bits;
-    tb->root = tl_alloc_pages(t, pages);
+    lpae_table_init(&t->pool, tb, start_level, ia_bits);
 }
 
 uint64_t tl_read_desc(struct tl *t, uint64_t desc_pa)
 {
-    uint64_t d;
-
-    assert_int_equal(phys_mem_read64(t->pm, desc_pa, &d), 0);
-    return d;
+    return lpae_read_desc(t->pm, desc_pa);
 }
 
 void tl_write_desc(struct tl *t, uint64_t desc_pa, uint64_t desc)
 {
-    assert_int_equal(phys_mem_write64(t->pm, desc_pa, desc), 0);
+    lpae_write_desc(t->pm, desc_pa, desc);
 }
 
-uint64_t tl_desc_addr(struct tl *t, const struct tl_table *tb, uint64_t ia,
+uint64_t tl_desc_addr(struct tl *t, const struct lpae_table *tb, uint64_t ia,
                       unsigned int level)
 {
-    uint64_t table = tb->root;
-    unsigned int l = tb->start_level;
-
-    for ( ;; )
-    {
-        unsigned int bits = l == tb->start_level ? tb->ia_bits - shift_of(l)
-                                                 : 9;
-        uint64_t slot = table + ((ia >> shift_of(l)) &
-                                 ((1ULL << bits) - 1)) * 8;
-        uint64_t d;
-
-        if ( l == level )
-            return slot;
-        d = tl_read_desc(t, slot);
-        if ( (d & 3) != 3 )
-        {
-            d = tl_alloc_pages(t, 1) | 3;
-            tl_write_desc(t, slot, d);
-        }
-        table = d & IPMMU_PTE_ADDR_MASK;
-        l++;
-    }
+    return lpae_desc_addr(&t->pool, tb, ia, level);
 }
 
-void tl_map(struct tl *t, const struct tl_table *tb, uint64_t ia, uint64_t pa,
-            unsigned int level, uint64_t attrs)
+void tl_map(struct tl *t, const struct lpae_table *tb, uint64_t ia,
+            uint64_t pa, unsigned int level, uint64_t attrs)
 {
-    tl_write_desc(t, tl_desc_addr(t, tb, ia, level),
-                  pa | attrs | (level == 3 ? 3 : 1));
+    lpae_map(&t->pool, tb, ia, pa, level, attrs);
 }
 
 uint32_t tl_rd(struct ipmmu_model *m, uint64_t off)
@@ -184,7 +141,7 @@ void tl_route(struct ipmmu_model *m, unsigned int utlb, unsigned int c)
 }
 
 static void setup_common(struct tl *t, unsigned int c,
-                         const struct tl_table *tb, uint32_t ttbcr,
+                         const struct lpae_table *tb, uint32_t ttbcr,
                          bool stage2, unsigned int utlb)
 {
     tl_wr(t->root, tl_ctl(t->root, IPMMU_IMSCTLR), 0);
@@ -208,14 +165,14 @@ static void setup_common(struct tl *t, unsigned int c,
                      IPMMU_IMCTR_FLUSH, 0);
 }
 
-void tl_setup_s2(struct tl *t, unsigned int c, const struct tl_table *tb,
+void tl_setup_s2(struct tl *t, unsigned int c, const struct lpae_table *tb,
                  unsigned int sl0, unsigned int utlb)
 {
     setup_common(t, c, tb, IPMMU_IMTTBCR_EAE | IPMMU_IMTTBCR_SL0(sl0) |
                            IPMMU_IMTTBCR_TSZ0(64 - tb->ia_bits), true, utlb);
 }
 
-void tl_setup_s1(struct tl *t, unsigned int c, const struct tl_table *tb,
+void tl_setup_s1(struct tl *t, unsigned int c, const struct lpae_table *tb,
                  unsigned int sl0, unsigned int utlb)
 {
     setup_common(t, c, tb, IPMMU_IMTTBCR_EAE | IPMMU_IMTTBCR_SL0(sl0) |

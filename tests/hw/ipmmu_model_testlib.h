@@ -14,6 +14,7 @@
 #include "hw/ipmmu_model_regs.h"
 #include "hw/ipmmu_model_walk.h"
 #include "hw/phys_mem.h"
+#include "tests/hw/lpae_tables.h"
 
 #define TL_RAM_BASE   0x40000000ULL
 #define TL_RAM_SIZE   0x20000000ULL     /* 512 MiB */
@@ -34,20 +35,13 @@
 #define SZ_2M  0x200000ULL
 #define SZ_1G  0x40000000ULL
 
-struct tl_table {
-    struct phys_mem *pm;
-    unsigned int start_level;
-    unsigned int ia_bits;
-    uint64_t root;
-};
-
 struct tl {
     struct phys_mem *pm;
     uint64_t now;                   /* the fake clock */
     unsigned int irqs;
     unsigned int last_irq_line;
     unsigned int log_lines;         /* through the log callback */
-    uint64_t pool_next;
+    struct lpae_pool pool;          /* table pages, TL_POOL_* */
     enum ipmmu_model_gen gen;
     struct ipmmu_model *root;
     struct ipmmu_model *cache;
@@ -64,14 +58,14 @@ void tl_destroy(struct tl *t);
 uint64_t tl_alloc_pages(struct tl *t, unsigned int n);
 
 /* A new, empty table with this geometry (root pages allocated). */
-void tl_table_init(struct tl *t, struct tl_table *tb, unsigned int start_level,
-                   unsigned int ia_bits);
+void tl_table_init(struct tl *t, struct lpae_table *tb,
+                   unsigned int start_level, unsigned int ia_bits);
 /* Address of the level-'level' descriptor for ia (tables made on the way). */
-uint64_t tl_desc_addr(struct tl *t, const struct tl_table *tb, uint64_t ia,
+uint64_t tl_desc_addr(struct tl *t, const struct lpae_table *tb, uint64_t ia,
                       unsigned int level);
 /* Map a page (level 3) or block (1, 2) with raw leaf attributes. */
-void tl_map(struct tl *t, const struct tl_table *tb, uint64_t ia, uint64_t pa,
-            unsigned int level, uint64_t attrs);
+void tl_map(struct tl *t, const struct lpae_table *tb, uint64_t ia,
+            uint64_t pa, unsigned int level, uint64_t attrs);
 void tl_write_desc(struct tl *t, uint64_t desc_pa, uint64_t desc);
 uint64_t tl_read_desc(struct tl *t, uint64_t desc_pa);
 
@@ -88,10 +82,10 @@ uint64_t tl_ctl(struct ipmmu_model *m, unsigned int reg);
  * EAE | SL0 | TSZ0, IMCTR = VA64 | INTEN | MMUEN (root), INTEN | MMUEN
  * (cache).
  */
-void tl_setup_s2(struct tl *t, unsigned int c, const struct tl_table *tb,
+void tl_setup_s2(struct tl *t, unsigned int c, const struct lpae_table *tb,
                  unsigned int sl0, unsigned int utlb);
 /* Stage-1 LPAE as Linux does: S2PTE = 0, VA64 = 0, TSZ0 from ia_bits. */
-void tl_setup_s1(struct tl *t, unsigned int c, const struct tl_table *tb,
+void tl_setup_s1(struct tl *t, unsigned int c, const struct lpae_table *tb,
                  unsigned int sl0, unsigned int utlb);
 /* Just the routing of a uTLB of 'm' to context c. */
 void tl_route(struct ipmmu_model *m, unsigned int utlb, unsigned int c);

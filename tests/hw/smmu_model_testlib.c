@@ -38,7 +38,7 @@ struct st *st_create_cfg(const struct smmu_model_config *cfg)
     assert_non_null(t->pm);
     assert_int_equal(phys_mem_add_bank(t->pm, ST_RAM_BASE, ST_RAM_SIZE, &why),
                      0);
-    t->pool_next = ST_POOL_BASE;
+    lpae_pool_init(&t->pool, t->pm, ST_POOL_BASE, ST_POOL_SIZE);
     c.mem = t->pm;
     c.now_ns = fake_now;
     c.raise_irq = record_irq;
@@ -108,68 +108,30 @@ unsigned int st_irq_count(const struct st *t, unsigned int line)
 
 uint64_t st_alloc_pages(struct st *t, unsigned int n)
 {
-    uint64_t size = n * SZ_4K, pa, off;
-
-    pa = (t->pool_next + size - 1) & ~(size - 1);
-    assert_true(pa + size <= ST_POOL_BASE + ST_POOL_SIZE);
-    t->pool_next = pa + size;
-    for ( off = 0; off < size; off += 8 )
-        assert_int_equal(phys_mem_write64(t->pm, pa + off, 0), 0);
-    return pa;
+    return lpae_alloc_pages(&t->pool, n);
 }
 
-static unsigned int shift_of(unsigned int level)
-{
-    return 12 + 9 * (3 - level);
-}
-
-void st_table_init(struct st *t, struct st_table *tb,
+void st_table_init(struct st *t, struct lpae_table *tb,
                    unsigned int start_level, unsigned int ia_bits)
 {
-    unsigned int top = shift_of(start_level) + 9;
-
-    tb->start_level = start_level;
-    tb->ia_bits = ia_bits;
-    tb->root = st_alloc_pages(t, ia_bits > top ? 1U << (ia_bits - top) : 1);
+    lpae_table_init(&t->pool, tb, start_level, ia_bits);
 }
 
 void st_write_desc(struct st *t, uint64_t pa, uint64_t desc)
 {
-    assert_int_equal(phys_mem_write64(t->pm, pa, desc), 0);
+    lpae_write_desc(t->pm, pa, desc);
 }
 
-uint64_t st_desc_addr(struct st *t, const struct st_table *tb, uint64_t ia,
+uint64_t st_desc_addr(struct st *t, const struct lpae_table *tb, uint64_t ia,
                       unsigned int level)
 {
-    uint64_t table = tb->root;
-    unsigned int l = tb->start_level;
-
-    for ( ;; )
-    {
-        unsigned int bits = l == tb->start_level ? tb->ia_bits - shift_of(l)
-                                                 : 9;
-        uint64_t slot = table + ((ia >> shift_of(l)) &
-                                 ((1ULL << bits) - 1)) * 8;
-        uint64_t d;
-
-        if ( l == level )
-            return slot;
-        assert_int_equal(phys_mem_read64(t->pm, slot, &d), 0);
-        if ( (d & 3) != 3 )
-        {
-            d = st_alloc_pages(t, 1) | 3;
-            st_write_desc(t, slot, d);
-        }
-        table = d & 0x0000fffffffff000ULL;
-        l++;
-    }
+    return lpae_desc_addr(&t->pool, tb, ia, level);
 }
 
-void st_map(struct st *t, const struct st_table *tb, uint64_t ia,
+void st_map(struct st *t, const struct lpae_table *tb, uint64_t ia,
             uint64_t pa, unsigned int level, uint64_t attrs)
 {
-    st_write_desc(t, st_desc_addr(t, tb, ia, level),
-                  pa | attrs | (level == 3 ? 3 : 1));
+    lpae_map(&t->pool, tb, ia, pa, level, attrs);
 }
 
 void st_enable(struct st *t)
@@ -178,7 +140,7 @@ void st_enable(struct st *t)
                             SMMU_SCR0_USFCFG | SMMU_SCR0_SMCFCFG);
 }
 
-uint32_t st_vtcr(const struct st_table *tb, bool va64)
+uint32_t st_vtcr(const struct lpae_table *tb, bool va64)
 {
     /* SL0: level 2 -> 0, level 1 -> 1, level 0 -> 2. */
     uint32_t sl0 = 2 - tb->start_level;
@@ -193,7 +155,7 @@ uint32_t st_vtcr(const struct st_table *tb, bool va64)
 }
 
 void st_setup_cb(struct st *t, unsigned int n, uint8_t vmid,
-                 const struct st_table *tb)
+                 const struct lpae_table *tb)
 {
     bool v2 = smmu_model_flavour(t->m) == SMMU_MODEL_MMU500;
 

@@ -14,6 +14,7 @@
 #include "hw/phys_mem.h"
 #include "hw/smmu_model.h"
 #include "hw/smmu_model_regs.h"
+#include "tests/hw/lpae_tables.h"
 
 #define ST_RAM_BASE   0x40000000ULL
 #define ST_RAM_SIZE   0x20000000ULL     /* 512 MiB */
@@ -34,12 +35,6 @@
 #define SZ_2M  0x200000ULL
 #define SZ_1G  0x40000000ULL
 
-struct st_table {
-    unsigned int start_level;
-    unsigned int ia_bits;
-    uint64_t root;
-};
-
 #define ST_MAX_IRQS 64
 struct st {
     struct phys_mem *pm;
@@ -47,7 +42,7 @@ struct st {
     unsigned int irqs;
     unsigned int irq_line[ST_MAX_IRQS];
     unsigned int log_lines;
-    uint64_t pool_next;
+    struct lpae_pool pool;          /* table pages, ST_POOL_* */
     struct smmu_model *m;
 };
 
@@ -67,11 +62,11 @@ uint64_t st_gr1(struct st *t, unsigned int reg);
 unsigned int st_irq_count(const struct st *t, unsigned int line);
 
 uint64_t st_alloc_pages(struct st *t, unsigned int n);
-void st_table_init(struct st *t, struct st_table *tb,
+void st_table_init(struct st *t, struct lpae_table *tb,
                    unsigned int start_level, unsigned int ia_bits);
-uint64_t st_desc_addr(struct st *t, const struct st_table *tb, uint64_t ia,
+uint64_t st_desc_addr(struct st *t, const struct lpae_table *tb, uint64_t ia,
                       unsigned int level);
-void st_map(struct st *t, const struct st_table *tb, uint64_t ia,
+void st_map(struct st *t, const struct lpae_table *tb, uint64_t ia,
             uint64_t pa, unsigned int level, uint64_t attrs);
 void st_write_desc(struct st *t, uint64_t pa, uint64_t desc);
 
@@ -81,13 +76,13 @@ void st_enable(struct st *t);
 /* Bank n: stage-2, VMID, TCR for 'tb' (SL0 from its start level),
  * TTBR0, VA64 on SMMUv2, SCTLR = M | CFRE | CFIE. */
 void st_setup_cb(struct st *t, unsigned int n, uint8_t vmid,
-                 const struct st_table *tb);
+                 const struct lpae_table *tb);
 /* SMR i = {id, mask, valid}, S2CR i = translate to bank n. */
 void st_route(struct st *t, unsigned int i, uint16_t id, uint16_t mask,
               unsigned int n);
 
 /* The TCR (VTCR layout) for a table, in the bank's format. */
-uint32_t st_vtcr(const struct st_table *tb, bool va64);
+uint32_t st_vtcr(const struct lpae_table *tb, bool va64);
 
 /* Write the global sync, let model time pass, check it completed. */
 void st_gsync(struct st *t);

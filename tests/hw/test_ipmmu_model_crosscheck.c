@@ -40,7 +40,7 @@ static unsigned int shift_of(unsigned int level)
  * Place a leaf at 'level' for ia unless the way is taken (a block above,
  * or anything already in the slot).  Returns the slot address, or 0.
  */
-static uint64_t try_place(struct tl *t, const struct tl_table *tb,
+static uint64_t try_place(struct tl *t, const struct lpae_table *tb,
                           uint64_t ia, unsigned int level)
 {
     uint64_t table = tb->root;
@@ -88,7 +88,8 @@ struct sample {
     uint64_t ia;
 };
 
-static unsigned int build_random_table(struct tl *t, const struct tl_table *tb,
+static unsigned int build_random_table(struct tl *t,
+                                       const struct lpae_table *tb,
                                        unsigned int nr, uint64_t *samples)
 {
     unsigned int n = 0, tries = 0;
@@ -219,7 +220,7 @@ static void cross_check(unsigned int start_level, unsigned int ia_bits,
     uint64_t *samples = calloc(nr, sizeof(*samples));
     struct ref_s2_cfg rc;
     struct ipmmu_walk_cfg mc;
-    struct tl_table tb;
+    struct lpae_table tb;
     const char *why = NULL;
     unsigned int n, i, sl0 = start_level == 1 ? 1 : 0;
 

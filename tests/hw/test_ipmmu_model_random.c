@@ -59,7 +59,7 @@ static bool overlaps(const struct mapping *m, unsigned int n, uint64_t ia,
 
 static const uint64_t perms[] = { S2_RW, S2_RO, S2_WO, S2_NA };
 
-static unsigned int make_mappings(struct tl *t, const struct tl_table *tb,
+static unsigned int make_mappings(struct tl *t, const struct lpae_table *tb,
                                   struct mapping *m)
 {
     unsigned int n = 0;
@@ -129,7 +129,7 @@ static void random_mappings_translate_as_the_table_says(void **state)
     struct tl *t = tl_create_sized(IPMMU_MODEL_GEN4, 3, 7, 0);
     struct mapping *m = calloc(NR_MAPS, sizeof(*m));
     struct ipmmu_model_stats st;
-    struct tl_table tb;
+    struct lpae_table tb;
     unsigned int n, i;
 
     (void)state;
@@ -205,7 +205,7 @@ static void concurrent_translations_and_register_reads(void **state)
     struct tl *t = tl_create_sized(IPMMU_MODEL_GEN3, 2, 4, 0);
     struct worker w[2] = { { .t = t, .utlb = 1 }, { .t = t, .utlb = 40 } };
     struct ipmmu_model_stats st;
-    struct tl_table tb;
+    struct lpae_table tb;
     pthread_t th[2];
     unsigned int i;
 

@@ -41,7 +41,7 @@ static void flush_ctx(struct tl *t, unsigned int c)
 }
 
 /* A 40-bit stage-2 table, start level 1 (two concatenated pages). */
-static struct tl *s2_fixture(enum ipmmu_model_gen gen, struct tl_table *tb)
+static struct tl *s2_fixture(enum ipmmu_model_gen gen, struct lpae_table *tb)
 {
     struct tl *t = tl_create(gen);
 
@@ -87,7 +87,7 @@ static void disabled_utlb_bypasses_translation(void **state)
 
 static void stage2_translates_pages_and_blocks_at_every_level(void **state)
 {
-    struct tl_table tb;
+    struct lpae_table tb;
     struct tl *t = s2_fixture(IPMMU_MODEL_GEN3, &tb);
     uint64_t pa;
 
@@ -113,7 +113,7 @@ static void stage2_translates_pages_and_blocks_at_every_level(void **state)
 static void stage2_start_level_2_with_sixteen_concatenated_tables(void **s)
 {
     struct tl *t = tl_create(IPMMU_MODEL_GEN4);
-    struct tl_table tb;
+    struct lpae_table tb;
     uint64_t pa;
 
     (void)s;
@@ -137,7 +137,7 @@ static void stage2_start_level_2_with_sixteen_concatenated_tables(void **s)
 static void stage1_lpae_translates_with_32_bit_input(void **state)
 {
     struct tl *t = tl_create(IPMMU_MODEL_GEN3);
-    struct tl_table tb;
+    struct lpae_table tb;
     uint64_t pa;
 
     (void)state;
@@ -162,7 +162,7 @@ static void stage1_lpae_translates_with_32_bit_input(void **state)
 static void stage1_table_read_only_bit_restricts_the_leaf(void **state)
 {
     struct tl *t = tl_create(IPMMU_MODEL_GEN3);
-    struct tl_table tb;
+    struct lpae_table tb;
     uint64_t pa, l2;
 
     (void)state;
@@ -180,7 +180,7 @@ static void stage1_table_read_only_bit_restricts_the_leaf(void **state)
 static void stage1_start_levels_follow_sl0(void **state)
 {
     struct tl *t = tl_create(IPMMU_MODEL_GEN4);
-    struct tl_table tb;
+    struct lpae_table tb;
     uint64_t pa;
 
     (void)state;
@@ -201,7 +201,7 @@ static void stage1_start_levels_follow_sl0(void **state)
 
 static void stage2_permissions_follow_s2ap(void **state)
 {
-    struct tl_table tb;
+    struct lpae_table tb;
     struct tl *t = s2_fixture(IPMMU_MODEL_GEN3, &tb);
     static const struct {
         uint64_t attrs;
@@ -236,7 +236,7 @@ static void stage2_permissions_follow_s2ap(void **state)
 
 static void invalid_descriptors_give_translation_faults(void **state)
 {
-    struct tl_table tb;
+    struct lpae_table tb;
     struct tl *t = s2_fixture(IPMMU_MODEL_GEN3, &tb);
     uint64_t d;
 
@@ -274,7 +274,7 @@ static void set_ttbcr(struct tl *t, uint32_t v)
 
 static void unusable_table_configurations_fault_every_access(void **state)
 {
-    struct tl_table tb;
+    struct lpae_table tb;
     struct tl *t = s2_fixture(IPMMU_MODEL_GEN3, &tb);
     uint64_t pa;
 
@@ -311,7 +311,7 @@ static void unusable_table_configurations_fault_every_access(void **state)
 
 static void walk_bus_errors_and_disabled_contexts_abort(void **state)
 {
-    struct tl_table tb;
+    struct lpae_table tb;
     struct tl *t = s2_fixture(IPMMU_MODEL_GEN3, &tb);
     struct ipmmu_model_inject inj = { .walk_reads_fail = true };
     uint64_t d, pa;
@@ -345,7 +345,7 @@ static void walk_bus_errors_and_disabled_contexts_abort(void **state)
 
 static void use_secgrp_in_either_ipmmu_aborts_translated_accesses(void **s)
 {
-    struct tl_table tb;
+    struct lpae_table tb;
     struct tl *t = s2_fixture(IPMMU_MODEL_GEN3, &tb);
     struct ipmmu_model_inject inj = { .use_secgrp_stuck = true };
     uint64_t pa;
@@ -367,7 +367,7 @@ static void use_secgrp_in_either_ipmmu_aborts_translated_accesses(void **s)
 
 static void routing_to_a_missing_context_aborts_unrecorded(void **state)
 {
-    struct tl_table tb;
+    struct lpae_table tb;
     struct tl *t = s2_fixture(IPMMU_MODEL_GEN3, &tb);
     struct ipmmu_model_stats st;
     struct ipmmu_xlate r;
@@ -390,7 +390,7 @@ static void routing_to_a_missing_context_aborts_unrecorded(void **state)
 
 static void overlapping_tlb_entries_give_a_multiple_hit(void **state)
 {
-    struct tl_table tb;
+    struct lpae_table tb;
     struct tl *t = s2_fixture(IPMMU_MODEL_GEN3, &tb);
     uint64_t pa, l2;
 
@@ -415,7 +415,7 @@ static void overlapping_tlb_entries_give_a_multiple_hit(void **state)
 
 static void interrupt_only_when_inten(void **state)
 {
-    struct tl_table tb;
+    struct lpae_table tb;
     struct tl *t = s2_fixture(IPMMU_MODEL_GEN3, &tb);
     struct ipmmu_xlate r;
 
@@ -433,7 +433,7 @@ static void interrupt_only_when_inten(void **state)
 
 static void fault_status_is_sticky_until_written_zero(void **state)
 {
-    struct tl_table tb;
+    struct lpae_table tb;
     struct tl *t = s2_fixture(IPMMU_MODEL_GEN3, &tb);
     struct ipmmu_model_stats st;
     struct ipmmu_xlate r;
@@ -473,7 +473,7 @@ static void fault_status_is_sticky_until_written_zero(void **state)
  * really used; the root's entries go only when its flush completes. */
 static void missing_flush_leaves_stale_translations_visible(void **state)
 {
-    struct tl_table tb;
+    struct lpae_table tb;
     struct tl *t = s2_fixture(IPMMU_MODEL_GEN3, &tb);
     uint64_t pa, r = tl_ctx(t->root, CTX, IPMMU_IMCTR);
 
@@ -515,7 +515,7 @@ static void missing_flush_leaves_stale_translations_visible(void **state)
 
 static void never_completing_flush_keeps_stale_entries(void **state)
 {
-    struct tl_table tb;
+    struct lpae_table tb;
     struct tl *t = s2_fixture(IPMMU_MODEL_GEN3, &tb);
     struct ipmmu_model_inject inj = { .flush_never_completes = true };
     uint64_t pa, r = tl_ctx(t->root, CTX, IPMMU_IMCTR);
@@ -538,7 +538,7 @@ static void never_completing_flush_keeps_stale_entries(void **state)
 
 static void utlb_flush_invalidates_only_that_utlb(void **state)
 {
-    struct tl_table tb;
+    struct lpae_table tb;
     struct tl *t = s2_fixture(IPMMU_MODEL_GEN4, &tb);
     struct ipmmu_model_stats st;
     uint64_t pa;
@@ -568,7 +568,7 @@ static void utlb_flush_invalidates_only_that_utlb(void **state)
  * uTLB re-routed without IMUCTR.FLUSH keeps translating the old way. */
 static void rerouting_without_flush_keeps_old_entries(void **state)
 {
-    struct tl_table tb, tb2;
+    struct lpae_table tb, tb2;
     struct tl *t = s2_fixture(IPMMU_MODEL_GEN3, &tb);
     uint64_t pa;
 
@@ -596,7 +596,7 @@ static void tlbs_replace_first_in_first_out(void **state)
 {
     struct tl *t = tl_create_sized(IPMMU_MODEL_GEN3, 2, 3, 0);
     struct ipmmu_model_stats st;
-    struct tl_table tb;
+    struct lpae_table tb;
     static const unsigned int seq[] = { 1, 2, 3, 1, 4, 1, 2 };
     /* micro (2): hit on none of them except as computed below */
     unsigned int i;
@@ -633,7 +633,7 @@ static void tlbs_replace_first_in_first_out(void **state)
 
 static void page_crossing_access_is_split(void **state)
 {
-    struct tl_table tb;
+    struct lpae_table tb;
     struct tl *t = s2_fixture(IPMMU_MODEL_GEN3, &tb);
     struct ipmmu_xlate r;
 
@@ -668,7 +668,7 @@ static void page_crossing_access_is_split(void **state)
 
 static void dma_moves_bytes_through_the_translation(void **state)
 {
-    struct tl_table tb;
+    struct lpae_table tb;
     struct tl *t = s2_fixture(IPMMU_MODEL_GEN3, &tb);
     uint8_t out[6000], in[6000];
     struct ipmmu_xlate r;
@@ -711,7 +711,7 @@ static void dma_moves_bytes_through_the_translation(void **state)
 
 static void statistics_count_every_step(void **state)
 {
-    struct tl_table tb;
+    struct lpae_table tb;
     struct tl *t = s2_fixture(IPMMU_MODEL_GEN3, &tb);
     struct ipmmu_model_stats cs, rs;
     uint64_t pa;
@@ -750,7 +750,7 @@ static void statistics_count_every_step(void **state)
 static void gen4_high_context_and_high_utlb_work_end_to_end(void **state)
 {
     struct tl *t = tl_create(IPMMU_MODEL_GEN4);
-    struct tl_table tb;
+    struct lpae_table tb;
     uint64_t pa;
 
     (void)state;
@@ -772,7 +772,7 @@ static void gen4_high_context_and_high_utlb_work_end_to_end(void **state)
 
 static void root_translates_for_its_own_utlbs(void **state)
 {
-    struct tl_table tb;
+    struct lpae_table tb;
     struct tl *t = s2_fixture(IPMMU_MODEL_GEN3, &tb);
     struct ipmmu_xlate r;
 

@@ -75,7 +75,7 @@ static void translations_stay_exact_under_concurrent_maintenance(
                                    .sync_delay_zero = true,
                                    .tlb_entries = 32 };
     struct st *t = st_create_cfg(&c);
-    struct st_table tb[2];
+    struct lpae_table tb[2];
     struct worker w[2];
     struct smmu_model_stats s;
     pthread_t th[3];

@@ -16,7 +16,7 @@
 
 /* Enabled SMMU, one 40-bit stage-2 table (start level 1) in bank CB,
  * stream SID routed to it through SMR 0. */
-static struct st *s2_fixture(enum smmu_model_flavour f, struct st_table *tb)
+static struct st *s2_fixture(enum smmu_model_flavour f, struct lpae_table *tb)
 {
     struct st *t = st_create(f);
 
@@ -107,7 +107,7 @@ static void unmatched_stream_bypasses_when_usfcfg_is_clear(void **state)
 
 static void smr_mask_selects_the_stream_ids_that_match(void **state)
 {
-    struct st_table tb;
+    struct lpae_table tb;
     struct st *t = st_create(SMMU_MODEL_MMU401);
     uint64_t pa;
     uint32_t sid;
@@ -142,7 +142,7 @@ static void smr_mask_selects_the_stream_ids_that_match(void **state)
 
 static void two_matching_smrs_are_a_conflict(void **state)
 {
-    struct st_table tb;
+    struct lpae_table tb;
     struct st *t = s2_fixture(SMMU_MODEL_MMU500, &tb);
     struct smmu_xlate r;
 
@@ -163,7 +163,7 @@ static void two_matching_smrs_are_a_conflict(void **state)
 
 static void s2cr_types_bypass_fault_and_bad_bank(void **state)
 {
-    struct st_table tb;
+    struct lpae_table tb;
     struct st *t = s2_fixture(SMMU_MODEL_MMU500, &tb);
     struct smmu_xlate r;
 
@@ -196,7 +196,7 @@ static void s2cr_types_bypass_fault_and_bad_bank(void **state)
 
 static void pages_and_blocks_translate_with_their_offset(void **state)
 {
-    struct st_table tb;
+    struct lpae_table tb;
     struct st *t = s2_fixture(SMMU_MODEL_MMU500, &tb);
     uint64_t pa;
 
@@ -220,7 +220,7 @@ static int read_pm(void *opaque, uint64_t pa, uint64_t *val)
 
 static void walks_agree_with_the_reference_walker(void **state)
 {
-    struct st_table tb;
+    struct lpae_table tb;
     struct st *t = s2_fixture(SMMU_MODEL_MMU500, &tb);
     struct ref_s2_cfg rc = { .root_pa = tb.root, .ipa_bits = 40,
                              .start_level = 1, .pa_bits = 40 };
@@ -297,7 +297,7 @@ static void walks_agree_with_the_reference_walker(void **state)
 
 static void context_faults_fill_the_architected_registers(void **state)
 {
-    struct st_table tb;
+    struct lpae_table tb;
     struct st *t = s2_fixture(SMMU_MODEL_MMU500, &tb);
     struct smmu_xlate r;
     uint64_t pa;
@@ -342,7 +342,7 @@ static void context_faults_fill_the_architected_registers(void **state)
 
 static void access_flag_size_and_external_faults(void **state)
 {
-    struct st_table tb;
+    struct lpae_table tb;
     struct st *t = s2_fixture(SMMU_MODEL_MMU500, &tb);
     struct smmu_model_inject inj = { .walk_reads_fail = true };
     uint64_t pa;
@@ -369,7 +369,7 @@ static void access_flag_size_and_external_faults(void **state)
 
 static void bad_walk_registers_fault_every_access(void **state)
 {
-    struct st_table tb;
+    struct lpae_table tb;
     struct st *t = s2_fixture(SMMU_MODEL_MMU500, &tb);
     uint64_t pa;
 
@@ -396,7 +396,7 @@ static void bad_walk_registers_fault_every_access(void **state)
 
 static void stale_entries_live_until_invalidate_and_sync(void **state)
 {
-    struct st_table tb;
+    struct lpae_table tb;
     struct st *t = s2_fixture(SMMU_MODEL_MMU500, &tb);
     struct smmu_model_stats s;
     struct smmu_xlate r;
@@ -443,7 +443,7 @@ static void stale_entries_live_until_invalidate_and_sync(void **state)
 
 static void context_invalidation_by_ipa_drops_one_page(void **state)
 {
-    struct st_table tb;
+    struct lpae_table tb;
     struct st *t = s2_fixture(SMMU_MODEL_MMU500, &tb);
     uint64_t pa;
 
@@ -466,7 +466,7 @@ static void context_invalidation_by_ipa_drops_one_page(void **state)
 
 static void banks_sharing_a_vmid_share_tlb_entries(void **state)
 {
-    struct st_table tb, other;
+    struct lpae_table tb, other;
     struct st *t = s2_fixture(SMMU_MODEL_MMU500, &tb);
     uint64_t pa;
 
@@ -489,7 +489,7 @@ static void banks_sharing_a_vmid_share_tlb_entries(void **state)
 
 static void disabled_bank_passes_and_stage1_bank_is_refused(void **state)
 {
-    struct st_table tb;
+    struct lpae_table tb;
     struct st *t = s2_fixture(SMMU_MODEL_MMU500, &tb);
     struct smmu_xlate r;
 
@@ -511,7 +511,7 @@ static void disabled_bank_passes_and_stage1_bank_is_refused(void **state)
 
 static void mmu401_walks_the_lpae_stage2_format(void **state)
 {
-    struct st_table tb;
+    struct lpae_table tb;
     struct st *t = s2_fixture(SMMU_MODEL_MMU401, &tb);
     uint64_t pa;
 
@@ -531,7 +531,7 @@ static void mmu401_walks_the_lpae_stage2_format(void **state)
 
 static void mmu401_context_interrupt_follows_irptndx(void **state)
 {
-    struct st_table tb;
+    struct lpae_table tb;
     struct st *t = s2_fixture(SMMU_MODEL_MMU401, &tb);
     uint64_t pa;
 
@@ -552,7 +552,7 @@ static void mmu401_context_interrupt_follows_irptndx(void **state)
 
 static void dma_moves_bytes_and_stops_at_the_first_fault(void **state)
 {
-    struct st_table tb;
+    struct lpae_table tb;
     struct st *t = s2_fixture(SMMU_MODEL_MMU500, &tb);
     uint8_t out[3 * 4096], in[3 * 4096];
     struct smmu_xlate r;
@@ -584,7 +584,7 @@ static void dma_moves_bytes_and_stops_at_the_first_fault(void **state)
 
 static void dma_to_an_address_that_is_not_ram_is_a_bus_error(void **state)
 {
-    struct st_table tb;
+    struct lpae_table tb;
     struct st *t = s2_fixture(SMMU_MODEL_MMU500, &tb);
     uint8_t buf[16] = { 0 };
     size_t done;
@@ -600,7 +600,7 @@ static void dma_to_an_address_that_is_not_ram_is_a_bus_error(void **state)
 
 static void statistics_count_each_path(void **state)
 {
-    struct st_table tb;
+    struct lpae_table tb;
     struct st *t = s2_fixture(SMMU_MODEL_MMU500, &tb);
     struct smmu_model_stats s;
     uint64_t pa;

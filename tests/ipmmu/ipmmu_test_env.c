@@ -233,6 +233,14 @@ int ipmmu_test_dma_read(const char *master, unsigned int ch, uint64_t iova,
     return soc_dma_read(platform_soc(), master, ch, iova, buf, len, res);
 }
 
+int ipmmu_test_remove_page(struct domain *d, uint64_t ipa)
+{
+    gfn_t gfn = _gfn(ipa >> PAGE_SHIFT);
+    p2m_type_t t;
+
+    return guest_physmap_remove_page(d, gfn, p2m_lookup(d, gfn, &t), 0);
+}
+
 void ipmmu_test_guest_read(struct domain *d, uint64_t ipa, void *buf,
                            size_t len)
 {

@@ -73,6 +73,9 @@ int ipmmu_test_dma_write(const char *master, unsigned int ch, uint64_t iova,
                          struct soc_dma_result *res);
 int ipmmu_test_dma_read(const char *master, unsigned int ch, uint64_t iova,
                         void *buf, size_t len, struct soc_dma_result *res);
+/* Remove the page at 'ipa' from d's P2M (whatever frame it maps):
+ * guest_physmap_remove_page()'s result. */
+int ipmmu_test_remove_page(struct domain *d, uint64_t ipa);
 /* CPU view of d's memory through its P2M. */
 void ipmmu_test_guest_read(struct domain *d, uint64_t ipa, void *buf,
                            size_t len);

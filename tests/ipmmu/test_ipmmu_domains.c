@@ -320,25 +320,18 @@ static void stale_tlb_without_flush(void **state)
     unsigned char buf[64] = { 0 };
     struct domain *d;
     int (*hook)(struct domain *, dfn_t, unsigned long, unsigned int);
-    p2m_type_t t;
-    mfn_t mfn;
 
     (void)state;
     boot_h3();
     d = ipmmu_test_guest(1, "stale", 64);
     assert_int_equal(ipmmu_test_assign(d, H3_SDHI2), 0);
     /* Split first, so that the unmap below changes one page only. */
-    assert_int_equal(guest_physmap_remove_page(d,
-                         _gfn((ipa >> PAGE_SHIFT) + 50),
-                         p2m_lookup(d, _gfn((ipa >> PAGE_SHIFT) + 50), &t),
-                         0), 0);
+    assert_int_equal(ipmmu_test_remove_page(d, ipa + 50 * PAGE), 0);
     warm(d, H3_SDHI2, ipa);
 
     hook = d->arch.p2m.iotlb_flush;
     d->arch.p2m.iotlb_flush = NULL;
-    mfn = p2m_lookup(d, _gfn(ipa >> PAGE_SHIFT), &t);
-    assert_int_equal(guest_physmap_remove_page(d, _gfn(ipa >> PAGE_SHIFT),
-                                               mfn, 0), 0);
+    assert_int_equal(ipmmu_test_remove_page(d, ipa), 0);
     /* Stale: the unmapped page is still reachable. */
     assert_int_equal(ipmmu_test_dma_write(H3_SDHI2, 0, ipa, buf,
                                           sizeof(buf), &res), 0);
@@ -360,8 +353,6 @@ static void flush_timeout_crashes_guest(void **state)
     struct ipmmu_model_inject inj = { .flush_never_completes = true };
     uint64_t waited;
     struct domain *d;
-    p2m_type_t t;
-    mfn_t mfn;
 
     (void)state;
     boot_h3();
@@ -378,9 +369,7 @@ static void flush_timeout_crashes_guest(void **state)
     assert_true(console_capture_contains("did not complete within 100 us"));
 
     /* Through the P2M too. */
-    mfn = p2m_lookup(d, _gfn(ipa >> PAGE_SHIFT), &t);
-    assert_int_equal(guest_physmap_remove_page(d, _gfn(ipa >> PAGE_SHIFT),
-                                               mfn, 0), -ETIMEDOUT);
+    assert_int_equal(ipmmu_test_remove_page(d, ipa), -ETIMEDOUT);
 
     inj.flush_never_completes = false;
     ipmmu_model_set_inject(ipmmu_test_model(H3_ROOT), &inj);

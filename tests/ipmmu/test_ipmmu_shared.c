@@ -123,6 +123,29 @@ static void assign(struct domain *d, const char *path, int rc)
     assert_int_equal(ipmmu_test_assign(d, path), rc);
 }
 
+/* The shared port is blocked: no partner's DMA (partner i at ipa + i
+ * pages) reaches d. */
+static void assert_group_blocked(const struct shared_board *b,
+                                 struct domain *d, uint64_t ipa)
+{
+    unsigned int i;
+
+    assert_int_equal(utlb_reg(b), routed_to(ipmmu_block_ctx));
+    for ( i = 0; i < b->nr; i++ )
+        assert_false(dma_lands(b, i, d, ipa + i * PAGE));
+}
+
+/* The shared port is routed to d's context: every partner's DMA lands. */
+static void assert_group_translated(const struct shared_board *b,
+                                    struct domain *d, uint64_t ipa)
+{
+    unsigned int i;
+
+    assert_int_equal(utlb_reg(b), routed_to(drv_ctx(d)));
+    for ( i = 0; i < b->nr; i++ )
+        assert_true(dma_lands(b, i, d, ipa + i * PAGE));
+}
+
 /* One partner assigned, the others in quarantine: nobody's DMA reaches
  * the guest (today's main gave it to all of them); the last assignment
  * routes the port and then every partner's DMA lands. */
@@ -135,24 +158,20 @@ static void quarantined_partner_holds_the_port(void **state)
 
     console_capture_clear();
     assign(d, b->p[0].path, 0);
-    assert_int_equal(utlb_reg(b), routed_to(ipmmu_block_ctx));
     assert_true(console_capture_contains("stays blocked until every "
                                          "master behind it is assigned "
                                          "to d1"));
     assert_true(console_capture_contains(b->p[1].path));
     assert_true(console_capture_contains("must be passed through "
                                          "together"));
-    for ( i = 0; i < b->nr; i++ )
-        assert_false(dma_lands(b, i, d, ipa + i * PAGE));
+    assert_group_blocked(b, d, ipa);
 
     for ( i = 1; i < b->nr; i++ )
     {
         assert_int_equal(utlb_reg(b), routed_to(ipmmu_block_ctx));
         assign(d, b->p[i].path, 0);
     }
-    assert_int_equal(utlb_reg(b), routed_to(drv_ctx(d)));
-    for ( i = 0; i < b->nr; i++ )
-        assert_true(dma_lands(b, i, d, ipa + i * PAGE));
+    assert_group_translated(b, d, ipa);
 
     domain_destroy(d);
     ipmmu_test_shutdown();
@@ -172,9 +191,7 @@ static void any_order_completes_the_group(void **state)
         assert_int_equal(utlb_reg(b), routed_to(ipmmu_block_ctx));
         assign(d, b->p[i].path, 0);
     }
-    assert_int_equal(utlb_reg(b), routed_to(drv_ctx(d)));
-    for ( i = 0; i < b->nr; i++ )
-        assert_true(dma_lands(b, i, d, ipa + i * PAGE));
+    assert_group_translated(b, d, ipa);
 
     domain_destroy(d);
     ipmmu_test_shutdown();
@@ -254,10 +271,8 @@ static void leaving_member_blocks_the_port(void **state)
     console_capture_clear();
     assert_int_equal(iommu_deassign_dt_device(d,
                          dt_find_node_by_path(b->p[0].path)), 0);
-    assert_int_equal(utlb_reg(b), routed_to(ipmmu_block_ctx));
     assert_true(console_capture_contains("is blocked again"));
-    for ( i = 0; i < b->nr; i++ )
-        assert_false(dma_lands(b, i, d, ipa + i * PAGE));
+    assert_group_blocked(b, d, ipa);
     /* The others still belong to d, which keeps its context. */
     assert_int_equal(drv_ctx(d), c);
 

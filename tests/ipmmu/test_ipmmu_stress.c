@@ -6,7 +6,6 @@
  * must flush exactly once, and the registers must end in a consistent
  * state.  Meant to run under the sanitizers (and ThreadSanitizer).
  */
-#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -28,19 +27,19 @@
 #include "xen/drivers/passthrough/arm/ipmmu-vmsa.h"
 
 #include "ipmmu_test_env.h"
+#include "tests/common/stress.h"
 
 #ifndef ITERATIONS
 #define ITERATIONS 1500
 #endif
 
 struct stress {
+    struct stress_run run;
+    struct stress_p2m p2m;
     struct domain *d;
     uint64_t ipa;
-    mfn_t mfn;
     unsigned int bad_outcomes, dma_ok, dma_tf;
-    unsigned int removes, p2m_errors, moves, move_errors;
-    pthread_barrier_t start;
-    bool stop;                       /* atomic: the other threads are done */
+    unsigned int moves, move_errors;
 };
 
 static void *dma_thread(void *arg)
@@ -51,9 +50,8 @@ static void *dma_thread(void *arg)
     unsigned int i;
 
     memset(buf, 0x5a, sizeof(buf));
-    pthread_barrier_wait(&s->start);
-    for ( i = 0; !__atomic_load_n(&s->stop, __ATOMIC_ACQUIRE) ||
-                 i < ITERATIONS; i++ )
+    stress_start(&s->run);
+    for ( i = 0; !stress_stopped(&s->run) || i < ITERATIONS; i++ )
     {
         if ( ipmmu_test_dma_write(H3_SDHI2, 0, s->ipa, buf, sizeof(buf),
                                   &res) == 0 )
@@ -66,32 +64,13 @@ static void *dma_thread(void *arg)
     return NULL;
 }
 
-static void *p2m_thread(void *arg)
-{
-    struct stress *s = arg;
-    gfn_t gfn = _gfn(s->ipa >> PAGE_SHIFT);
-    unsigned int i;
-
-    pthread_barrier_wait(&s->start);
-    for ( i = 0; i < ITERATIONS; i++ )
-    {
-        if ( guest_physmap_remove_page(s->d, gfn, s->mfn, 0) )
-            s->p2m_errors++;
-        else
-            s->removes++;
-        if ( guest_physmap_add_entry(s->d, gfn, s->mfn, 0, p2m_ram_rw) )
-            s->p2m_errors++;
-    }
-    return NULL;
-}
-
 static void *assign_thread(void *arg)
 {
     struct stress *s = arg;
     struct dt_device_node *np = dt_find_node_by_path(H3_SATA);
     unsigned int i;
 
-    pthread_barrier_wait(&s->start);
+    stress_start(&s->run);
     for ( i = 0; i < ITERATIONS / 4; i++ )
     {
         if ( iommu_assign_dt_device(s->d, np) ||
@@ -105,12 +84,14 @@ static void *assign_thread(void *arg)
 
 static void concurrent_dma_p2m_and_assignment(void **state)
 {
+    void *(*const fn[3])(void *) = {
+        dma_thread, stress_p2m_thread, assign_thread,
+    };
     struct stress s = { 0 };
-    pthread_t t[3];
+    void *const arg[3] = { &s, &s.p2m, &s };
     struct ipmmu_model_stats st;
-    unsigned int c, i;
+    unsigned int c;
     uint64_t flushes;
-    p2m_type_t type;
 
     (void)state;
 #if defined(__aarch64__)
@@ -129,33 +110,20 @@ static void concurrent_dma_p2m_and_assignment(void **state)
     c = ((struct ipmmu_domain *)dom_iommu(s.d)->arch.priv)->ctx;
     s.ipa = GUEST_RAM0_BASE + 3 * MIB + 0x5000;
     /* Split the block first, so that each batch changes one 4K entry. */
-    assert_int_equal(guest_physmap_remove_page(s.d,
-                         _gfn((s.ipa >> PAGE_SHIFT) + 1),
-                         p2m_lookup(s.d, _gfn((s.ipa >> PAGE_SHIFT) + 1),
-                                    &type), 0), 0);
-    s.mfn = p2m_lookup(s.d, _gfn(s.ipa >> PAGE_SHIFT), &type);
+    stress_p2m_prepare(&s.p2m, &s.run, s.d, s.ipa, ITERATIONS);
     ipmmu_model_get_stats(ipmmu_test_model(H3_ROOT), &st);
     flushes = st.ctx[c].flushes;
-    console_capture_stop();           /* thousands of fault reports */
 
-    assert_int_equal(pthread_barrier_init(&s.start, NULL, 3), 0);
-    assert_int_equal(pthread_create(&t[0], NULL, dma_thread, &s), 0);
-    assert_int_equal(pthread_create(&t[1], NULL, p2m_thread, &s), 0);
-    assert_int_equal(pthread_create(&t[2], NULL, assign_thread, &s), 0);
-    for ( i = 1; i < 3; i++ )
-        assert_int_equal(pthread_join(t[i], NULL), 0);
-    __atomic_store_n(&s.stop, true, __ATOMIC_RELEASE);
-    assert_int_equal(pthread_join(t[0], NULL), 0);
-    pthread_barrier_destroy(&s.start);
-    console_capture_start();
+    /* The DMA thread raises thousands of fault reports. */
+    stress_run(&s.run, fn, arg, 3);
 
     print_message("DMA: %u moved, %u faulted; %u removals; %u moves\n",
-                  s.dma_ok, s.dma_tf, s.removes, s.moves);
+                  s.dma_ok, s.dma_tf, s.p2m.removes, s.moves);
     assert_int_equal(s.bad_outcomes, 0);
     assert_true(s.dma_ok + s.dma_tf >= ITERATIONS);
-    assert_int_equal(s.p2m_errors, 0);
+    assert_int_equal(s.p2m.errors, 0);
     assert_int_equal(s.move_errors, 0);
-    assert_int_equal(s.removes, ITERATIONS);
+    assert_int_equal(s.p2m.removes, ITERATIONS);
     assert_false(s.d->is_crashed);
 
     /* One flush per removal batch; assignments never flush the P2M. */

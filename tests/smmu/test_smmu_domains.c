@@ -57,6 +57,17 @@ static void boot_generic(void)
     assert_int_equal(ipmmu_test_add_all_devices(), 7);
 }
 
+/* The generic tree booted, guest d1 'name' (16 MiB) owning 'dev'. */
+static struct domain *boot_guest_with(const char *name, const char *dev)
+{
+    struct domain *d;
+
+    boot_generic();
+    d = ipmmu_test_guest(1, name, 16);
+    assert_int_equal(ipmmu_test_assign(d, dev), 0);
+    return d;
+}
+
 static uint64_t tlb_invalidations(const char *smmu)
 {
     struct smmu_model_stats st;
@@ -185,9 +196,7 @@ static void fault_outside_p2m_reported(void **state)
     int cb;
 
     (void)state;
-    boot_generic();
-    d = ipmmu_test_guest(1, "faulty", 16);
-    assert_int_equal(ipmmu_test_assign(d, G_MMC), 0);
+    d = boot_guest_with("faulty", G_MMC);
     cb = smmu_test_domain_cb(d, G_SMMU0);
 
     console_capture_clear();
@@ -222,9 +231,7 @@ static void fault_reasons_reported(void **state)
     struct domain *d;
 
     (void)state;
-    boot_generic();
-    d = ipmmu_test_guest(1, "ro", 16);
-    assert_int_equal(ipmmu_test_assign(d, G_DMA0), 0);
+    d = boot_guest_with("ro", G_DMA0);
     assert_int_equal(p2m_change_type_range(d, _gfn(ipa >> PAGE_SHIFT), 1,
                                            p2m_ram_rw, p2m_ram_ro), 0);
 
@@ -255,18 +262,12 @@ static void unmap_faults_at_once(void **state)
     unsigned char buf[64] = { 0 };
     struct smmu_xlate res;
     struct domain *d;
-    p2m_type_t t;
     uint64_t before;
-    mfn_t mfn;
 
     (void)state;
-    boot_generic();
-    d = ipmmu_test_guest(1, "unmap", 16);
-    assert_int_equal(ipmmu_test_assign(d, G_DMA0), 0);
+    d = boot_guest_with("unmap", G_DMA0);
     /* Split the block first, so that the removal below is one page. */
-    mfn = p2m_lookup(d, _gfn((ipa >> PAGE_SHIFT) + 9), &t);
-    assert_int_equal(guest_physmap_remove_page(d,
-                         _gfn((ipa >> PAGE_SHIFT) + 9), mfn, 0), 0);
+    assert_int_equal(ipmmu_test_remove_page(d, ipa + 9 * PAGE), 0);
     /* The TLB holds the page now. */
     assert_int_equal(smmu_test_dma(G_SMMU0, 0x10, ipa, buf, sizeof(buf),
                                    true, &res), SMMU_OK);
@@ -275,9 +276,7 @@ static void unmap_faults_at_once(void **state)
     assert_true(res.tlb_hit);
 
     before = tlb_invalidations(G_SMMU0);
-    mfn = p2m_lookup(d, _gfn(ipa >> PAGE_SHIFT), &t);
-    assert_int_equal(guest_physmap_remove_page(d, _gfn(ipa >> PAGE_SHIFT),
-                                               mfn, 0), 0);
+    assert_int_equal(ipmmu_test_remove_page(d, ipa), 0);
     assert_int_equal(tlb_invalidations(G_SMMU0), before + 1);
     assert_int_equal(smmu_test_dma(G_SMMU0, 0x10, ipa, buf, sizeof(buf),
                                    true, &res), SMMU_FAULT_TF);
@@ -304,24 +303,16 @@ static void stale_tlb_without_invalidation(void **state)
     struct smmu_xlate res;
     struct domain *d;
     int (*hook)(struct domain *, dfn_t, unsigned long, unsigned int);
-    p2m_type_t t;
-    mfn_t mfn;
 
     (void)state;
-    boot_generic();
-    d = ipmmu_test_guest(1, "stale", 16);
-    assert_int_equal(ipmmu_test_assign(d, G_DMA0), 0);
-    mfn = p2m_lookup(d, _gfn((ipa >> PAGE_SHIFT) + 50), &t);
-    assert_int_equal(guest_physmap_remove_page(d,
-                         _gfn((ipa >> PAGE_SHIFT) + 50), mfn, 0), 0);
+    d = boot_guest_with("stale", G_DMA0);
+    assert_int_equal(ipmmu_test_remove_page(d, ipa + 50 * PAGE), 0);
     assert_int_equal(smmu_test_dma(G_SMMU0, 0x10, ipa, buf, sizeof(buf),
                                    true, &res), SMMU_OK);
 
     hook = d->arch.p2m.iotlb_flush;
     d->arch.p2m.iotlb_flush = NULL;
-    mfn = p2m_lookup(d, _gfn(ipa >> PAGE_SHIFT), &t);
-    assert_int_equal(guest_physmap_remove_page(d, _gfn(ipa >> PAGE_SHIFT),
-                                               mfn, 0), 0);
+    assert_int_equal(ipmmu_test_remove_page(d, ipa), 0);
     assert_int_equal(smmu_test_dma(G_SMMU0, 0x10, ipa, buf, sizeof(buf),
                                    true, &res), SMMU_OK);
     d->arch.p2m.iotlb_flush = hook;
@@ -727,9 +718,7 @@ static void fault_reports_rate_limited(void **state)
     unsigned int i;
 
     (void)state;
-    boot_generic();
-    d = ipmmu_test_guest(1, "noisy", 16);
-    assert_int_equal(ipmmu_test_assign(d, G_DMA0), 0);
+    d = boot_guest_with("noisy", G_DMA0);
     console_capture_clear();
     for ( i = 0; i < 40; i++ )
         assert_int_equal(smmu_test_dma(G_SMMU0, 0x10,

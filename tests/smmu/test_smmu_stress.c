@@ -15,7 +15,6 @@
  * One thread issues all DMA: the simulated RAM (hw/phys_mem.c) keeps
  * counters that are not safe for concurrent accesses.
  */
-#include <pthread.h>
 #include <sched.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -37,25 +36,24 @@
 #include "hosted/platform.h"
 
 #include "smmu_test_env.h"
+#include "tests/common/stress.h"
 
 #ifndef ITERATIONS
 #define ITERATIONS 600
 #endif
 
 struct stress {
+    struct stress_run run;
+    struct stress_p2m p2m;      /* the P2M thread, on moving_ipa */
     struct domain *d, *d2;
     uint64_t stable_ipa, moving_ipa;
-    mfn_t mfn;
-    pthread_barrier_t start;
     /* Results, each written by one thread only. */
     unsigned int stable_ok, stable_bad;
     unsigned int moved_ok, moved_blocked, moved_bad;
     unsigned int faults_seen, faults_bad;
-    unsigned int removes, p2m_errors;
     unsigned int moves, move_errors;
-    /* Shared: what the DMA thread saw of the moving device; the end. */
+    /* Shared: what the DMA thread saw of the moving device. */
     unsigned int seen_ok, seen_blocked;
-    bool stop;
 };
 
 static unsigned int load(const unsigned int *v)
@@ -68,8 +66,7 @@ static void wait_for(struct stress *s, const unsigned int *counter)
 {
     unsigned int target = load(counter) + 1;
 
-    while ( load(counter) < target &&
-            !__atomic_load_n(&s->stop, __ATOMIC_ACQUIRE) )
+    while ( load(counter) < target && !stress_stopped(&s->run) )
         sched_yield();
 }
 
@@ -81,9 +78,8 @@ static void *dma_thread(void *arg)
     unsigned int i;
 
     memset(buf, 0x5a, sizeof(buf));
-    pthread_barrier_wait(&s->start);
-    for ( i = 0; i < ITERATIONS || !__atomic_load_n(&s->stop,
-                                                     __ATOMIC_ACQUIRE); i++ )
+    stress_start(&s->run);
+    for ( i = 0; i < ITERATIONS || !stress_stopped(&s->run); i++ )
     {
         o = smmu_test_dma(G_SMMU0, 0x10, s->stable_ipa, buf, sizeof(buf),
                           true, NULL);
@@ -110,32 +106,13 @@ static void *dma_thread(void *arg)
     return NULL;
 }
 
-static void *p2m_thread(void *arg)
-{
-    struct stress *s = arg;
-    gfn_t gfn = _gfn(s->moving_ipa >> PAGE_SHIFT);
-    unsigned int i;
-
-    pthread_barrier_wait(&s->start);
-    for ( i = 0; i < ITERATIONS; i++ )
-    {
-        if ( guest_physmap_remove_page(s->d, gfn, s->mfn, 0) )
-            s->p2m_errors++;
-        else
-            s->removes++;
-        if ( guest_physmap_add_entry(s->d, gfn, s->mfn, 0, p2m_ram_rw) )
-            s->p2m_errors++;
-    }
-    return NULL;
-}
-
 static void *assign_thread(void *arg)
 {
     struct stress *s = arg;
     struct dt_device_node *np = dt_find_node_by_path(G_DMA1);
     unsigned int i;
 
-    pthread_barrier_wait(&s->start);
+    stress_start(&s->run);
     /* Each state is held until the DMA thread has met it once. */
     for ( i = 0; i < ITERATIONS / 4; i++ )
     {
@@ -156,14 +133,13 @@ static void *assign_thread(void *arg)
 
 static void concurrent_dma_p2m_assignment_and_faults(void **state)
 {
-    void *(*fn[3])(void *) = { dma_thread, p2m_thread, assign_thread };
+    void *(*const fn[3])(void *) = {
+        dma_thread, stress_p2m_thread, assign_thread,
+    };
     struct stress s = { 0 };
-    pthread_t t[3];
+    void *const arg[3] = { &s, &s.p2m, &s };
     uint64_t inv_before;
     struct smmu_model_stats st;
-    unsigned int i;
-    p2m_type_t type;
-    gfn_t next;
 
     (void)state;
 #if defined(__aarch64__)
@@ -186,27 +162,16 @@ static void concurrent_dma_p2m_assignment_and_faults(void **state)
     s.stable_ipa = GUEST_RAM0_BASE + 1 * MIB;
     s.moving_ipa = GUEST_RAM0_BASE + 8 * MIB + 0x5000;
     /* Split the moving page's block now, not while the others walk. */
-    next = _gfn((s.moving_ipa >> PAGE_SHIFT) + 1);
-    assert_int_equal(guest_physmap_remove_page(s.d, next,
-                         p2m_lookup(s.d, next, &type), 0), 0);
-    s.mfn = p2m_lookup(s.d, _gfn(s.moving_ipa >> PAGE_SHIFT), &type);
+    stress_p2m_prepare(&s.p2m, &s.run, s.d, s.moving_ipa, ITERATIONS);
     smmu_model_get_stats(smmu_test_model(G_SMMU0), &st);
     inv_before = st.tlb_invalidations;
-    console_capture_stop();           /* hundreds of fault reports */
 
-    assert_int_equal(pthread_barrier_init(&s.start, NULL, 3), 0);
-    for ( i = 0; i < 3; i++ )
-        assert_int_equal(pthread_create(&t[i], NULL, fn[i], &s), 0);
-    for ( i = 1; i < 3; i++ )
-        assert_int_equal(pthread_join(t[i], NULL), 0);
-    __atomic_store_n(&s.stop, true, __ATOMIC_RELEASE);
-    assert_int_equal(pthread_join(t[0], NULL), 0);
-    pthread_barrier_destroy(&s.start);
-    console_capture_start();
+    /* The DMA thread raises hundreds of fault reports. */
+    stress_run(&s.run, fn, arg, 3);
 
     print_message("stable DMA %u; moving device: %u moved, %u blocked; "
                   "%u faults; %u removals; %u moves\n", s.stable_ok,
-                  s.moved_ok, s.moved_blocked, s.faults_seen, s.removes,
+                  s.moved_ok, s.moved_blocked, s.faults_seen, s.p2m.removes,
                   s.moves);
     assert_true(s.stable_ok >= ITERATIONS);
     assert_int_equal(s.stable_bad, 0);
@@ -216,8 +181,8 @@ static void concurrent_dma_p2m_assignment_and_faults(void **state)
     assert_int_equal(s.moved_bad, 0);
     assert_int_equal(s.faults_seen, (s.stable_ok + 1) / 2);
     assert_int_equal(s.faults_bad, 0);
-    assert_int_equal(s.p2m_errors, 0);
-    assert_int_equal(s.removes, ITERATIONS);
+    assert_int_equal(s.p2m.errors, 0);
+    assert_int_equal(s.p2m.removes, ITERATIONS);
     assert_int_equal(s.move_errors, 0);
     assert_int_equal(s.moves, ITERATIONS / 4);
     assert_false(s.d->is_crashed);
