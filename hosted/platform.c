@@ -269,7 +269,11 @@ static int collect_masters(struct platform_build *b)
             if ( platform_node_is_smmu(args.np) )
                 continue;
             idx = find_ipmmu_index(b, args.np);
-            if ( idx < 0 || args.args_count != 1 )
+            /* An IOMMU of another kind (a GPU's own SMMU, say) is not
+             * modelled: that master has no DMA port through it. */
+            if ( idx < 0 )
+                continue;
+            if ( args.args_count != 1 )
                 return fail(b, -EINVAL,
                             "%s: iommus entry %d is not <&ipmmu uTLB>",
                             dt_node_full_name(np), i);

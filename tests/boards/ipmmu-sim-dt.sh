@@ -70,10 +70,10 @@ json_ok boards_json
 # The Arm SMMU boards: no IPMMU, and the command must still work.
 run zcu102 dt --board zynqmp-zcu102
 expect_rc zcu102 0
-expect_out zcu102 '^zynqmp-zcu102: [0-9]+ nodes, 0 IPMMUs, 16 masters$'
+expect_out zcu102 '^zynqmp-zcu102: [0-9]+ nodes, 0 IPMMUs, 1 SMMUs, 16 masters$'
 run seattle dt --board amd-seattle
 expect_rc seattle 0
-expect_out seattle '^amd-seattle: [0-9]+ nodes, 0 IPMMUs, 0 masters$'
+expect_out seattle '^amd-seattle: [0-9]+ nodes, 0 IPMMUs, 2 SMMUs, 2 masters$'
 
 run h3 dt --board h3-salvator-xs
 expect_rc h3 0

@@ -16,10 +16,13 @@
 #include <xen/errno.h>
 #include <xen/iommu.h>
 #include <xen/mm.h>
+#include "hosted/platform.h"
 #include "hosted/ram.h"
+#include "hw/soc.h"
 #include "tools/ipmmu-sim/dtdev_path.h"
 #include "tools/ipmmu-sim/ipmmu_sim.h"
 #include "tools/ipmmu-sim/run_scenario.h"
+#include "tools/ipmmu-sim/sim_iommu.h"
 #include "tools/ipmmu-sim/sim_probe.h"
 #include "tools/ipmmu-sim/sim_tree.h"
 #include "tools/ipmmu-sim/utlb_groups.h"
@@ -31,11 +34,12 @@ const char cmd_check_usage[] =
     "\n"
     "Checks a device tree and xl-style guest configurations for device\n"
     "passthrough without running them: each dtdev exists and is behind an\n"
-    "IPMMU the driver brings up; no device is given to two guests; the\n"
-    "guests' memory fits beside dom0's 256 MiB; the root IPMMU has enough\n"
-    "contexts for dom0, the guests and the quarantine context (the\n"
-    "count without quarantine is shown too); the driver supports the SoC\n"
-    "revision.  One line per problem, naming FILE:LINE or the node.\n"
+    "IPMMU or SMMU the driver brings up; no device is given to two guests;\n"
+    "the guests' memory fits beside dom0's 256 MiB; the root IPMMU has\n"
+    "enough contexts for dom0, the guests and the quarantine context (the\n"
+    "count without quarantine is shown too), each SMMU enough context\n"
+    "banks for the domains with a device behind it; the driver supports\n"
+    "the SoC revision.  One line per problem, naming FILE:LINE or the node.\n"
     "\n"
     "exit status: 0 no problem, 1 problems found, 2 bad usage or\n"
     "unreadable input (unknown board, malformed tree or configuration).\n";
@@ -55,6 +59,12 @@ struct check {
     /* Found while the platform is up. */
     unsigned long ram_mib;
     bool dom0_has_devices;
+    /* Per SMMU: its context banks, the domains with a device behind it
+     * (bit 0 dom0, bit i + 1 guest i). */
+    unsigned int nr_smmus;
+    char smmu_name[SOC_MAX_SMMUS][128];
+    unsigned int smmu_cbs[SOC_MAX_SMMUS];
+    unsigned int smmu_users[SOC_MAX_SMMUS];
 };
 
 static void problem(struct check *c, const char *fmt, ...)
@@ -156,11 +166,12 @@ static void check_dtdevs(struct check *c)
                 free(g->dtdevs[j]);
                 g->dtdevs[j] = canon;
             }
-            if ( !dt_find_property(np, "iommus", NULL) )
+            if ( !sim_node_behind_iommu(np) )
             {
                 problem(c, "%s: guest '%s': dtdev \"%s\" is not behind an "
-                        "IOMMU (no iommus property)", at, g->name,
-                        g->dtdevs[j]);
+                        "IOMMU the simulator models (no iommus entry "
+                        "naming an IPMMU or an SMMU, in no SMMU's "
+                        "mmu-masters)", at, g->name, g->dtdevs[j]);
                 continue;
             }
             if ( !dt_device_is_available(np) )
@@ -190,6 +201,46 @@ static bool is_guest_device(const struct check *c, const char *path)
 }
 
 /*
+ * Register a master: 0 protected, > 0 no driven IOMMU in front of it,
+ * < 0 cannot be registered.  A legacy SMMU master (mmu-masters) was
+ * registered by the probe, or not at all.
+ */
+static int add_master(struct dt_device_node *np)
+{
+    if ( dt_find_property(np, "iommus", NULL) )
+        return iommu_add_dt_device(np);
+    return dt_device_is_protected(np) ? 0 : 1;
+}
+
+/* Mark 'user' (bit) on every SMMU a master's streams enter. */
+static void note_smmu_user(struct check *c, const char *path,
+                           unsigned int user)
+{
+    struct soc *soc = platform_soc();
+    int m = soc_find_smmu_master(soc, path);
+    unsigned int k;
+
+    if ( m < 0 )
+        return;
+    for ( k = 0; k < soc_smmu_master(soc, m)->nr_streams; k++ )
+        c->smmu_users[soc_smmu_master(soc, m)->streams[k].smmu] |= 1U << user;
+}
+
+static void collect_smmus(struct check *c)
+{
+    struct soc *soc = platform_soc();
+    unsigned int i;
+
+    c->nr_smmus = soc_nr_smmus(soc);
+    for ( i = 0; i < c->nr_smmus; i++ )
+    {
+        snprintf(c->smmu_name[i], sizeof(c->smmu_name[i]), "%s",
+                 soc_smmu_desc(soc, i)->name);
+        c->smmu_cbs[i] = smmu_model_config(soc_smmu(soc, i))->nr_cbs;
+    }
+}
+
+/*
  * While the platform is up: the IOMMU core says whether each device is
  * protected (0), would need no protection because no driven IOMMU
  * stands in front of it (> 0), or cannot be registered (< 0).
@@ -202,6 +253,7 @@ static void while_up(void *opaque)
     char at[300];
 
     c->ram_mib = hosted_pages_total() >> (20 - PAGE_SHIFT);
+    collect_smmus(c);
     for ( i = 0; i < c->nr_guests; i++ )
         for ( j = 0; j < c->guests[i].nr_dtdevs; j++ )
         {
@@ -211,23 +263,27 @@ static void while_up(void *opaque)
             if ( !c->dev_ok[i][j] )
                 continue;
             np = dt_find_node_by_path(g->dtdevs[j]);
-            rc = np ? iommu_add_dt_device(np) : -ENOENT;
+            rc = np ? add_master(np) : -ENOENT;
             where(g, g->dtdev_lines[j], at, sizeof(at));
+            if ( rc == 0 )
+                note_smmu_user(c, g->dtdevs[j], i + 1);
             if ( rc > 0 )
-                problem(c, "%s: guest '%s': %s is not behind an IPMMU the "
+                problem(c, "%s: guest '%s': %s is not behind an %s the "
                         "driver brings up: it cannot be protected", at,
-                        g->name, g->dtdevs[j]);
+                        g->name, g->dtdevs[j], run_iommu_one());
             else if ( rc < 0 )
                 problem(c, "%s: guest '%s': %s cannot be registered with "
                         "the IOMMU (%s)", at, g->name, g->dtdevs[j],
                         errno_name(rc));
         }
     dt_for_each_device_node(dt_host, np)
-        if ( dt_find_property(np, "iommus", NULL) &&
-             dt_device_is_available(np) &&
+        if ( sim_node_behind_iommu(np) && dt_device_is_available(np) &&
              !is_guest_device(c, dt_node_full_name(np)) &&
-             iommu_add_dt_device(np) == 0 )
+             add_master(np) == 0 )
+        {
             c->dom0_has_devices = true;
+            note_smmu_user(c, dt_node_full_name(np), 0);
+        }
 }
 
 static void check_memory(struct check *c)
@@ -262,6 +318,24 @@ static void check_contexts(struct check *c, const struct sim_probe *p)
 {
     unsigned int i, need = c->dom0_has_devices ? 1 : 0;
     unsigned int usable = p->nr_contexts ? p->nr_contexts - 1 : 0;
+
+    /*
+     * An SMMU blocks unassigned streams with fault entries, not with a
+     * context bank: each domain with a device behind it takes one bank.
+     */
+    for ( i = 0; i < c->nr_smmus; i++ )
+    {
+        unsigned int users = __builtin_popcount(c->smmu_users[i]);
+
+        printf("context banks: %s: %u of %u\n", c->smmu_name[i], users,
+               c->smmu_cbs[i]);
+        if ( users > c->smmu_cbs[i] )
+            problem(c, "%s: %s has %u context banks; %u domain(s) have a "
+                    "device behind it", c->label, c->smmu_name[i],
+                    c->smmu_cbs[i], users);
+    }
+    if ( c->nr_smmus && !p->nr_ipmmus )
+        return;
 
     for ( i = 0; i < c->nr_guests; i++ )
         if ( c->guests[i].nr_dtdevs )
@@ -356,7 +430,13 @@ int cmd_check(int argc, char **argv)
                   probe.why);
         goto out;
     }
-    if ( probe.nr_up < probe.nr_ipmmus || !probe.nr_ipmmus )
+    if ( probe.nr_smmus &&
+         probe.nr_up < probe.nr_ipmmus + probe.nr_smmus )
+        problem(&c, "%s: the drivers would not bind the IOMMUs (%u of %u "
+                "up): %s", c.label, probe.nr_up,
+                probe.nr_ipmmus + probe.nr_smmus, probe.why);
+    else if ( !probe.nr_smmus &&
+              (probe.nr_up < probe.nr_ipmmus || !probe.nr_ipmmus) )
         problem(&c, "%s: the driver would not bind the IPMMUs (%u of %u "
                 "up): %s", c.label, probe.nr_up, probe.nr_ipmmus,
                 probe.nr_ipmmus ? probe.why : "the tree has none");

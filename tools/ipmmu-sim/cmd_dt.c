@@ -1,8 +1,8 @@
 /*
- * ipmmu-sim dt: what a device tree says about the IPMMUs.  Loads a blob
+ * ipmmu-sim dt: what a device tree says about its IOMMUs.  Loads a blob
  * (a file or a built-in board) through the door (sim_tree.h) and prints
- * the IPMMU nodes and the masters that use them, as text, JSON or a
- * Graphviz graph, and whether the driver binds them.  Bad input ends
+ * the IPMMU and Arm SMMU nodes and the masters that use them, as text,
+ * JSON or a Graphviz graph, and whether the drivers bind them.  Bad input ends
  * with status 2 and one line on stderr.
  */
 #include <stdbool.h>
@@ -36,28 +36,56 @@ const char cmd_dt_usage[] =
     "Unflattens the device tree and prints its node count, every IPMMU\n"
     "(path, address, size, root or cache, generation from the compatible)\n"
     "and every bus master that uses one (its 'iommus' entries as IPMMU\n"
-    "path and uTLB id; PCIe hosts' 'iommu-map' entries).  --json prints\n"
-    "the same as one JSON object, --format dot the topology as a Graphviz\n"
-    "graph (root, caches, uTLBs, masters; with --config, the masters of\n"
-    "each guest coloured).  The last line (text) or the \"driver\" field\n"
-    "(JSON) says whether the driver binds the IPMMUs, and if not, why.\n"
+    "path and uTLB id; PCIe hosts' 'iommu-map' entries); every Arm SMMU\n"
+    "(path, address, size, model, binding, interrupts) and its masters'\n"
+    "stream IDs (from 'iommus' or the SMMU's legacy 'mmu-masters').\n"
+    "--json prints the same as one JSON object, --format dot the topology\n"
+    "as a Graphviz graph (root, caches, uTLBs, SMMUs, streams, masters;\n"
+    "with --config, the masters of each guest coloured).  The last line\n"
+    "(text) or the \"driver\" field (JSON) says whether the drivers bind\n"
+    "the IOMMUs, and if not, why.\n"
     "A malformed tree exits with status 2 and one line on stderr naming\n"
     "the node and the problem.\n";
 
-/* Consecutive ids on one IPMMU print as a range: "0-15". */
+/* Two entries one range can show: same IOMMU, kind, binding, no mask. */
+static bool same_run(const struct report_ref *a, const struct report_ref *b)
+{
+    return b->iommu == a->iommu && b->kind == a->kind &&
+           b->legacy == a->legacy && !a->has_mask && !b->has_mask &&
+           b->id == a->id + 1;
+}
+
+/*
+ * Consecutive ids on one IOMMU print as a range: uTLBs in decimal
+ * ("utlb 0-15"), SMMU stream IDs in hex as the bindings write them
+ * ("stream 0x4c0-0x4c3", "stream 0x0 mask 0x1f").
+ */
 static void print_refs_text(const struct report_master *m)
 {
     unsigned int i = 0;
 
     while ( i < m->nr_refs )
     {
+        const struct report_ref *f = &m->refs[i];
+        const char *prop = f->legacy ? "mmu-masters" : "iommus   ";
         unsigned int j = i;
 
-        while ( j + 1 < m->nr_refs &&
-                m->refs[j + 1].iommu == m->refs[i].iommu &&
-                m->refs[j + 1].id == m->refs[j].id + 1 )
+        while ( j + 1 < m->nr_refs && same_run(&m->refs[j], &m->refs[j + 1]) )
             j++;
-        if ( j == i )
+        if ( f->kind == REF_SMMU )
+        {
+            printf("    %s %s stream 0x%x", prop, dt_node_full_name(f->iommu),
+                   f->id);
+            if ( j != i )
+                printf("-0x%x", m->refs[j].id);
+            if ( f->has_mask )
+                printf(" mask 0x%x", f->mask);
+            printf("\n");
+        }
+        else if ( f->kind == REF_OTHER )
+            printf("    %s %s id %u (not an IPMMU or SMMU)\n", prop,
+                   dt_node_full_name(f->iommu), f->id);
+        else if ( j == i )
             printf("    iommus    %s utlb %u\n",
                    dt_node_full_name(m->refs[i].iommu), m->refs[i].id);
         else
@@ -67,10 +95,34 @@ static void print_refs_text(const struct report_master *m)
         i = j + 1;
     }
     for ( i = 0; i < m->nr_maps; i++ )
-        printf("    iommu-map rid %#x -> %s utlb %u (%u id%s)\n",
-               m->maps[i].rid_base, dt_node_full_name(m->maps[i].iommu),
-               m->maps[i].id_base, m->maps[i].length,
-               m->maps[i].length == 1 ? "" : "s");
+        if ( m->maps[i].kind == REF_SMMU )
+            printf("    iommu-map rid %#x -> %s stream 0x%x (%u id%s)\n",
+                   m->maps[i].rid_base, dt_node_full_name(m->maps[i].iommu),
+                   m->maps[i].id_base, m->maps[i].length,
+                   m->maps[i].length == 1 ? "" : "s");
+        else
+            printf("    iommu-map rid %#x -> %s utlb %u (%u id%s)\n",
+                   m->maps[i].rid_base, dt_node_full_name(m->maps[i].iommu),
+                   m->maps[i].id_base, m->maps[i].length,
+                   m->maps[i].length == 1 ? "" : "s");
+}
+
+static void print_smmus_text(const struct dt_report *r)
+{
+    unsigned int i;
+
+    printf("SMMUs:\n");
+    for ( i = 0; i < r->nr_smmus; i++ )
+    {
+        const struct report_smmu *sm = &r->smmus[i];
+
+        printf("  %-28s %#12llx size %#-8llx %-7s v%u %s %s irqs %u "
+               "(%u global)%s\n", dt_node_full_name(sm->np),
+               (unsigned long long)sm->addr, (unsigned long long)sm->size,
+               sm->model, sm->version, sm->compatible,
+               sm->legacy ? "mmu-masters" : "iommus", sm->nr_irqs,
+               sm->nr_global_irqs, sm->available ? "" : " (disabled)");
+    }
 }
 
 static void print_text(const char *label, const struct dt_report *r,
@@ -78,9 +130,17 @@ static void print_text(const char *label, const struct dt_report *r,
 {
     unsigned int i, k;
 
-    printf("%s: %u nodes, %u IPMMUs, %u masters\n", label, r->nr_nodes,
-           r->nr_ipmmus, r->nr_masters);
-    printf("IPMMUs:\n");
+    /* A tree without SMMUs prints as it always did. */
+    if ( r->nr_smmus )
+        printf("%s: %u nodes, %u IPMMUs, %u SMMUs, %u masters\n", label,
+               r->nr_nodes, r->nr_ipmmus, r->nr_smmus, r->nr_masters);
+    else
+        printf("%s: %u nodes, %u IPMMUs, %u masters\n", label, r->nr_nodes,
+               r->nr_ipmmus, r->nr_masters);
+    if ( r->nr_smmus )
+        print_smmus_text(r);
+    if ( r->nr_ipmmus || !r->nr_smmus )
+        printf("IPMMUs:\n");
     for ( i = 0; i < r->nr_ipmmus; i++ )
     {
         const struct report_ipmmu *ip = &r->ipmmus[i];
@@ -134,7 +194,29 @@ static void print_json(const char *label, const struct dt_report *r,
             printf("%s%d", k ? ", " : "", ip->irqs[k]);
         printf("]}");
     }
-    printf("\n ],\n \"masters\": [");
+    printf("\n ],\n");
+    if ( r->nr_smmus )
+    {
+        printf(" \"smmus\": [");
+        for ( i = 0; i < r->nr_smmus; i++ )
+        {
+            const struct report_smmu *sm = &r->smmus[i];
+
+            printf("%s\n  {\"path\": ", i ? "," : "");
+            json_string(stdout, dt_node_full_name(sm->np));
+            printf(", \"address\": %llu, \"size\": %llu, \"model\": \"%s\", "
+                   "\"version\": %u, \"compatible\": \"%s\", "
+                   "\"binding\": \"%s\", \"available\": %s, "
+                   "\"irqs\": %u, \"global_irqs\": %u}",
+                   (unsigned long long)sm->addr, (unsigned long long)sm->size,
+                   sm->model, sm->version, sm->compatible,
+                   sm->legacy ? "mmu-masters" : "iommus",
+                   sm->available ? "true" : "false", sm->nr_irqs,
+                   sm->nr_global_irqs);
+        }
+        printf("\n ],\n");
+    }
+    printf(" \"masters\": [");
     for ( i = 0; i < r->nr_masters; i++ )
     {
         const struct report_master *m = &r->masters[i];
@@ -145,26 +227,49 @@ static void print_json(const char *label, const struct dt_report *r,
                m->available ? "true" : "false");
         for ( k = 0; k < m->nr_refs; k++ )
         {
-            printf("%s{\"ipmmu\": ", k ? ", " : "");
-            json_string(stdout, dt_node_full_name(m->refs[k].iommu));
-            printf(", \"utlb\": %u}", m->refs[k].id);
+            const struct report_ref *f = &m->refs[k];
+
+            printf("%s{\"%s\": ", k ? ", " : "",
+                   f->kind == REF_SMMU ? "smmu" : f->kind == REF_IPMMU ?
+                   "ipmmu" : "iommu");
+            json_string(stdout, dt_node_full_name(f->iommu));
+            if ( f->kind == REF_SMMU )
+            {
+                printf(", \"stream\": %u, \"mask\": ", f->id);
+                if ( f->has_mask )
+                    printf("%u", f->mask);
+                else
+                    printf("null");
+                printf(", \"binding\": \"%s\"}",
+                       f->legacy ? "mmu-masters" : "iommus");
+            }
+            else
+                printf(", \"%s\": %u}", f->kind == REF_IPMMU ? "utlb" : "id",
+                       f->id);
         }
         printf("], \"iommu_map\": [");
         for ( k = 0; k < m->nr_maps; k++ )
         {
-            printf("%s{\"rid_base\": %u, \"ipmmu\": ", k ? ", " : "",
-                   m->maps[k].rid_base);
+            bool sm = m->maps[k].kind == REF_SMMU;
+
+            printf("%s{\"rid_base\": %u, \"%s\": ", k ? ", " : "",
+                   m->maps[k].rid_base, sm ? "smmu" : "ipmmu");
             json_string(stdout, dt_node_full_name(m->maps[k].iommu));
-            printf(", \"utlb_base\": %u, \"length\": %u}",
-                   m->maps[k].id_base, m->maps[k].length);
+            printf(", \"%s\": %u, \"length\": %u}",
+                   sm ? "stream_base" : "utlb_base", m->maps[k].id_base,
+                   m->maps[k].length);
         }
         printf("]}");
     }
     printf("\n ],\n \"shared_utlbs\": ");
     utlb_groups_print_json(stdout, g);
-    printf(",\n \"driver\": {\"binds\": %s, \"ipmmus_up\": %u, "
-           "\"reason\": ", probe_rc == 0 && p->nr_up &&
-           p->nr_up == p->nr_ipmmus ? "true" : "false", p->nr_up);
+    printf(",\n \"driver\": {\"binds\": %s, \"ipmmus_up\": %u, ",
+           probe_rc == 0 && p->nr_up &&
+           p->nr_up == p->nr_ipmmus + p->nr_smmus ? "true" : "false",
+           p->nr_up - p->nr_smmus_up);
+    if ( r->nr_smmus )
+        printf("\"smmus_up\": %u, ", p->nr_smmus_up);
+    printf("\"reason\": ");
     if ( p->why[0] )
         json_string(stdout, p->why);
     else
@@ -176,11 +281,25 @@ static void print_json(const char *label, const struct dt_report *r,
 static void driver_verdict(const struct sim_probe *p, int probe_rc,
                            char *buf, size_t len)
 {
+    const char *kind = !p->nr_smmus ? "IPMMUs"
+                       : p->nr_ipmmus ? "IOMMUs" : "SMMUs";
+    unsigned int total = p->nr_ipmmus + p->nr_smmus;
+
     if ( probe_rc )
         snprintf(buf, len, "not probed: the simulator cannot boot this "
                  "tree: %s", p->why);
-    else if ( p->nr_ipmmus == 0 )
+    else if ( total == 0 )
         snprintf(buf, len, "no IPMMU to bind");
+    else if ( p->nr_smmus )
+    {
+        if ( p->nr_up == total )
+            snprintf(buf, len, "binds all %u %s", total, kind);
+        else if ( p->nr_up == 0 )
+            snprintf(buf, len, "would not bind the %s: %s", kind, p->why);
+        else
+            snprintf(buf, len, "binds %u of %u %s: %s", p->nr_up, total,
+                     kind, p->why);
+    }
     else if ( p->nr_up == p->nr_ipmmus )
         snprintf(buf, len, "binds all %u IPMMUs", p->nr_up);
     else if ( p->nr_up == 0 )
@@ -323,7 +442,9 @@ int cmd_dt(int argc, char **argv)
     else
     {
         print_text(tree.label, &report, verdict);
-        utlb_groups_print_text(stdout, &groups);
+        /* Shared uTLBs are an IPMMU matter. */
+        if ( report.nr_ipmmus || !report.nr_smmus )
+            utlb_groups_print_text(stdout, &groups);
     }
     exit_code = SIM_EXIT_OK;
     utlb_groups_free(&groups);

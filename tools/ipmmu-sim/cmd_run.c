@@ -1,8 +1,9 @@
 /*
  * ipmmu-sim run: the main job.  Boots a board in the simulator, probes
- * the IPMMUs, quarantines every bus master, builds the hardware domain,
- * creates guests from xl-style configurations with devices passed
- * through, and proves each step with DMA through the IPMMU model: bytes
+ * the IOMMUs (IPMMUs or Arm SMMUs), quarantines every bus master, builds
+ * the hardware domain, creates guests from xl-style configurations with
+ * devices passed through, and proves each step with DMA through the
+ * IOMMU models (run_dma.c picks the one a master sits behind): bytes
  * that land in the guest's pages, faults where there must be faults, a
  * P2M change that reaches the IOTLB, and a teardown that returns every
  * page.  docs/ipmmu-sim-run.md describes the output and exit statuses.
@@ -30,6 +31,7 @@
 #include "tools/ipmmu-sim/dtdev_path.h"
 #include "tools/ipmmu-sim/ipmmu_sim.h"
 #include "tools/ipmmu-sim/run_scenario.h"
+#include "tools/ipmmu-sim/sim_iommu.h"
 #include "tools/ipmmu-sim/sim_tree.h"
 #include "tools/ipmmu-sim/utlb_groups.h"
 
@@ -39,12 +41,13 @@ const char cmd_run_usage[] =
     "                     [--verbose]\n"
     "\n"
     "Boots the board (default " BOARD_DEFAULT ") in the simulator: probes\n"
-    "the IPMMUs, quarantines every bus master, builds the hardware domain\n"
-    "(dom0) with the devices not passed through, creates one guest per\n"
-    "--config (xl syntax: name, memory, dtdev; without one, a built-in\n"
-    "guest 'domU'), then checks DMA of each passed-through device into the\n"
-    "guest's memory, faults outside it and from quarantined masters, a P2M\n"
-    "change, and the guest's destruction.  Ends with a summary table.\n"
+    "the IOMMUs (IPMMUs or Arm SMMUs), quarantines every bus master,\n"
+    "builds the hardware domain (dom0) with the devices not passed\n"
+    "through, creates one guest per --config (xl syntax: name, memory,\n"
+    "dtdev; without one, a built-in guest 'domU'), then checks DMA of\n"
+    "each passed-through device into the guest's memory, faults outside\n"
+    "it and from quarantined masters, a P2M change, and the guest's\n"
+    "destruction.  Ends with a summary table.\n"
     "--xen-cmdline: the hypervisor's command line, parsed before boot\n"
     "(iommu=0|1|force|required|[no-]quarantine|verbose, comma-separated).\n"
     "\n"
@@ -73,7 +76,7 @@ struct run_world {
     struct domain *dom0;
     struct domain *doms[RUN_MAX_GUESTS];
     bool booted, iommu_up;
-    unsigned int block_ctx;          /* context quarantined DMA uses */
+    int block_ctx;                   /* context quarantined DMA uses */
 };
 
 /* ---- Checks, console, summary ---- */
@@ -241,6 +244,8 @@ static const struct {
     { "h3-salvator-xs", { "/soc/mmc@ee140000", "/soc/sata@ee300000" } },
     { "m3n-salvator-xs", { "/soc/mmc@ee140000", "/soc/sata@ee300000" } },
     { "s4-spider", { "/soc/mmc@ee140000", "/soc/dma-controller@e7351000" } },
+    { "zynqmp-zcu102", { "/axi/mmc@ff170000", "/axi/ahci@fd0c0000" } },
+    { "amd-seattle", { "/smb/xgmac@e0700000", "/smb/xgmac@e0900000" } },
 };
 
 static int add_default_dtdev(struct run_guest *g, const char *path)
@@ -280,12 +285,14 @@ static int default_guest(const struct run_opts *o, struct run_world *w)
     {
         if ( g->nr_dtdevs == 2 )
             break;
-        if ( !dt_find_property(np, "iommus", NULL) ||
-             !dt_device_is_available(np) )
+        if ( !sim_node_behind_iommu(np) || !dt_device_is_available(np) )
             continue;
         if ( add_default_dtdev(g, dt_node_full_name(np)) )
             return -1;
     }
+    /* Nothing to pass through, so nothing to prove: the tree is refused. */
+    if ( !g->nr_dtdevs )
+        return 1;
     return 0;
 }
 
@@ -345,11 +352,13 @@ static int check_guests(struct run_world *w)
             if ( resolve_dtdev(g, j, &np) )
                 return -1;
             path = g->dtdevs[j];
-            if ( !dt_find_property(np, "iommus", NULL) )
+            if ( !sim_node_behind_iommu(np) )
             {
                 sim_error("%s: guest '%s': dtdev \"%s\" is not behind an "
-                          "IOMMU (no iommus property): it cannot be passed "
-                          "through safely", g->source, g->name, path);
+                          "IOMMU the simulator models (no iommus entry "
+                          "naming an IPMMU or an SMMU, in no SMMU's "
+                          "mmu-masters): it cannot be passed through "
+                          "safely", g->source, g->name, path);
                 return -1;
             }
             for ( l = 0; l < j; l++ )
@@ -397,7 +406,7 @@ static int mark_passthrough(struct run_world *w)
 
 static bool boot_and_probe(struct run *r, struct run_world *w)
 {
-    char err[256];
+    char err[256], why[256];
     int rc;
 
     run_step(r, "boot", "boot");
@@ -409,24 +418,41 @@ static bool boot_and_probe(struct run *r, struct run_world *w)
         return false;
     }
     w->booted = true;
-    printf("  %s: %lu MiB of RAM, %u IPMMUs, %u bus masters with iommus\n",
-           w->label, hosted_pages_total() >> (20 - PAGE_SHIFT),
-           soc_nr_ipmmus(platform_soc()), soc_nr_masters(platform_soc()));
+    if ( !soc_nr_smmus(platform_soc()) )
+        printf("  %s: %lu MiB of RAM, %u IPMMUs, %u bus masters with "
+               "iommus\n", w->label, hosted_pages_total() >> (20 - PAGE_SHIFT),
+               soc_nr_ipmmus(platform_soc()), soc_nr_masters(platform_soc()));
+    else
+        printf("  %s: %lu MiB of RAM, %u IPMMUs, %u SMMUs, %u bus masters "
+               "behind them\n", w->label,
+               hosted_pages_total() >> (20 - PAGE_SHIFT),
+               soc_nr_ipmmus(platform_soc()), soc_nr_smmus(platform_soc()),
+               soc_nr_masters(platform_soc()) +
+               soc_nr_smmu_masters(platform_soc()));
 
     run_step(r, "probe", "IOMMU probe");
     rc = iommu_setup();
     run_show_console(r);
     w->iommu_up = iommu_enabled;
-    run_check(r, iommu_enabled && rc == 0, "%u of %u IPMMUs up%s%s",
-              iommu_hardware_count(), soc_nr_ipmmus(platform_soc()),
-              rc ? ": " : "", rc ? errno_name(rc) : "");
+    /* SMMU nodes the tree disables are the usual reason on real trees. */
+    if ( iommu_hardware_count() < run_nr_iommus() &&
+         sim_disabled_smmus(why, sizeof(why)) )
+        run_check(r, iommu_enabled && rc == 0, "%u of %u %s up%s%s (%s)",
+                  iommu_hardware_count(), run_nr_iommus(), run_iommu_word(),
+                  rc ? ": " : "", rc ? errno_name(rc) : "", why);
+    else
+        run_check(r, iommu_enabled && rc == 0, "%u of %u %s up%s%s",
+                  iommu_hardware_count(), run_nr_iommus(), run_iommu_word(),
+                  rc ? ": " : "", rc ? errno_name(rc) : "");
     return iommu_enabled;
 }
 
+/* An available master behind an IPMMU or SMMU: `iommus`, or an SMMU's
+ * legacy `mmu-masters`.  A master of an IOMMU we do not model is left
+ * alone. */
 static bool node_has_iommus(const struct dt_device_node *np)
 {
-    return dt_find_property(np, "iommus", NULL) != NULL &&
-           dt_device_is_available(np);
+    return dt_device_is_available(np) && sim_node_behind_iommu(np);
 }
 
 /*
@@ -436,36 +462,57 @@ static bool node_has_iommus(const struct dt_device_node *np)
 static void check_unprotected(struct run *r, const char *dev, uint64_t pa)
 {
     unsigned char buf[64];
-    struct soc_dma_result res;
+    struct run_dma_result res;
 
-    memset(&res, 0, sizeof(res));
-    soc_dma_read(platform_soc(), dev, 0, pa, buf, sizeof(buf), &res);
-    run_check(r, res.xlate.bypassed && res.done == sizeof(buf),
-              "%s unprotected (iommu=no-quarantine): DMA from PA %#llx "
-              "bypasses the IPMMU, as upstream Xen leaves it", dev,
-              (unsigned long long)pa);
+    run_dma(dev, 0, pa, buf, sizeof(buf), false, &res);
+    if ( res.smmu )
+        /* No match entry: sCR0.USFCFG alone decides, as upstream. */
+        run_check(r, res.unmatched && (res.ok || !strcmp(res.outcome,
+                  smmu_model_outcome_name(SMMU_FAULT_USF))),
+                  "%s unprotected (iommu=no-quarantine): stream %#x has no "
+                  "match entry (DMA from PA %#llx: %s), as upstream Xen "
+                  "leaves it", dev, res.id, (unsigned long long)pa,
+                  res.ok ? "bypasses the SMMU" : res.outcome);
+    else
+        run_check(r, res.bypassed && res.done == sizeof(buf),
+                  "%s unprotected (iommu=no-quarantine): DMA from PA %#llx "
+                  "bypasses the IPMMU, as upstream Xen leaves it", dev,
+                  (unsigned long long)pa);
 }
 
 static void quarantine_masters(struct run *r, struct run_world *w)
 {
     struct dt_device_node *np;
-    unsigned int n = 0, bad = 0;
+    unsigned int n = 0, bad = 0, off = 0;
+    char title[64];
 
-    run_step(r, "quarant.", "quarantine: every master behind an IPMMU");
+    snprintf(title, sizeof(title), "quarantine: every master behind an %s",
+             run_iommu_one());
+    run_step(r, "quarant.", title);
     dt_for_each_device_node(dt_host, np)
     {
+        int rc;
+
         if ( !node_has_iommus(np) )
             continue;
-        if ( iommu_add_dt_device(np) == 0 )
+        /* A legacy SMMU master was registered by the probe already. */
+        rc = dt_find_property(np, "iommus", NULL) ? iommu_add_dt_device(np)
+             : dt_device_is_protected(np) ? 0 : -ENODEV;
+        if ( rc == 0 )
             n++;
+        else if ( rc > 0 )
+            off++;          /* its IOMMU is disabled in the tree */
         else
             bad++;
     }
     run_show_console(r);
-    run_check(r, bad == 0, "%u masters registered, %s%s", n,
+    if ( off )
+        snprintf(title, sizeof(title), " (%u behind a disabled IOMMU)", off);
+    run_check(r, bad == 0, "%u masters registered, %s%s%s", n,
               iommu_quarantine ? "their DMA blocked until assigned"
                                : "unprotected until assigned "
                                  "(iommu=no-quarantine)",
+              off ? title : "",
               bad ? " (some could not be registered)" : "");
 
     if ( !iommu_quarantine && w->nr_guests && w->guests[0].nr_dtdevs )
@@ -474,20 +521,25 @@ static void quarantine_masters(struct run *r, struct run_world *w)
     else if ( w->nr_guests && w->guests[0].nr_dtdevs )
     {
         const char *dev = w->guests[0].dtdevs[0];
-        struct soc_dma_result res;
-        enum ipmmu_model_outcome o;
-
+        struct run_dma_result res;
+        char where[64], stream[32];
         bool reported;
 
         console_capture_clear();
-        o = run_dma_fault(dev, 0, 0x48000000, &res);
-        reported = console_capture_contains("quarantine");
-        w->block_ctx = res.xlate.context;
-        run_check(r, o != IPMMU_OK && !res.xlate.bypassed && res.done == 0,
-                  "quarantined %s: DMA to PA 0x48000000 blocked (%s, "
-                  "context %u)", dev, ipmmu_model_outcome_name(o),
-                  res.xlate.context);
-        run_check(r, reported, "the driver reported the blocked DMA");
+        run_dma_fault(dev, 0, 0x48000000, &res);
+        /* The IPMMU driver names its blocking context; the SMMU driver
+         * the stream its fault entry blocked. */
+        snprintf(stream, sizeof(stream), "stream %#x", res.id);
+        reported = res.smmu ? console_capture_contains("blocked") &&
+                              console_capture_contains(stream)
+                            : console_capture_contains("quarantine");
+        w->block_ctx = res.ctx;
+        run_check(r, res.blocked,
+                  "quarantined %s: DMA to PA 0x48000000 blocked (%s, %s)",
+                  dev, res.outcome, run_dma_where(&res, where,
+                                                  sizeof(where)));
+        run_check(r, reported, "the driver reported the blocked DMA%s%s",
+                  res.smmu ? " on " : "", res.smmu ? stream : "");
     }
 }
 
@@ -668,7 +720,7 @@ static void guest_dma(struct run *r, struct run_world *w, unsigned int i)
 {
     struct run_guest *g = &w->guests[i];
     struct domain *d = w->doms[i];
-    unsigned int j, ch, n, ctx = 0;
+    unsigned int j, ch, n;
 
     run_step(r, "dma", "DMA by the passed-through devices");
     for ( j = 0; j < g->nr_dtdevs; j++ )
@@ -679,7 +731,7 @@ static void guest_dma(struct run *r, struct run_world *w, unsigned int i)
             run_dma_roundtrip(r, d, g->dtdevs[j], ch,
                               GUEST_RAM0_BASE +
                               dma_offset(g->memory_mib, j, ch),
-                              DMA_TEST_LEN, &ctx);
+                              DMA_TEST_LEN, NULL);
     }
 }
 
@@ -688,30 +740,39 @@ static void guest_faults(struct run *r, struct run_world *w, unsigned int i)
     struct run_guest *g = &w->guests[i];
     struct domain *d = w->doms[i];
     uint64_t outside = GUEST_RAM0_BASE + g->memory_mib * MIB + 0x10000;
-    struct soc_dma_result res;
-    enum ipmmu_model_outcome o;
-    char who[64];
-    bool reported;
+    struct run_dma_result res;
+    char who[64], addr[32], stream[32];
+    const char *reg;
+    bool reported, cleared;
 
     if ( !g->nr_dtdevs )
         return;
     run_step(r, "fault", "faults");
     snprintf(who, sizeof(who), "d%u (%s)", d->domain_id, g->name);
-    o = run_dma_fault(g->dtdevs[0], 0, outside, &res);
+    run_dma_fault(g->dtdevs[0], 0, outside, &res);
     reported = console_capture_contains(who) &&
                console_capture_contains("translation fault");
-    run_check(r, o == IPMMU_FAULT_TF && res.done == 0 &&
-              res.xlate.fault_addr == outside,
+    if ( res.smmu )
+    {
+        /* The SMMU's report also gives the address and the stream. */
+        snprintf(addr, sizeof(addr), "%#llx", (unsigned long long)outside);
+        snprintf(stream, sizeof(stream), "stream %#x", res.id);
+        reported = reported && console_capture_contains(addr) &&
+                   console_capture_contains(stream);
+    }
+    run_check(r, res.tf && res.done == 0 && res.fault_addr == outside,
               "%s: DMA outside d%u's memory (IPA %#llx): %s at %#llx",
               g->dtdevs[0], d->domain_id, (unsigned long long)outside,
-              ipmmu_model_outcome_name(o),
-              (unsigned long long)res.xlate.fault_addr);
-    run_check(r, reported, "the driver's report names %s and the reason",
-              who);
-    run_check(r, run_root_imstr(res.xlate.context) == 0,
-              "the handler cleared IMSTR of context %u",
-              res.xlate.context);
-    run_check_fault_counters(r, d, res.xlate.context);
+              res.outcome, (unsigned long long)res.fault_addr);
+    if ( res.smmu )
+        run_check(r, reported, "the driver's report names %s, the reason, "
+                  "the address and %s", who, stream);
+    else
+        run_check(r, reported, "the driver's report names %s and the "
+                  "reason", who);
+    cleared = run_fault_cleared(&res, &reg);
+    run_check(r, cleared, "the handler cleared %s %d", reg, res.ctx);
+    run_check_fault_counters(r, d, &res);
 }
 
 static void guest_p2m_change(struct run *r, struct run_world *w,
@@ -720,9 +781,7 @@ static void guest_p2m_change(struct run *r, struct run_world *w,
     struct run_guest *g = &w->guests[i];
     struct domain *d = w->doms[i];
     uint64_t ipa = GUEST_RAM0_BASE + 8 * MIB;
-    struct soc_dma_result res;
-    enum ipmmu_model_outcome o;
-    unsigned int ctx = 0;
+    struct run_dma_result res, used;
     uint64_t before;
     p2m_type_t t;
     mfn_t mfn;
@@ -733,28 +792,37 @@ static void guest_p2m_change(struct run *r, struct run_world *w,
     run_step(r, "p2m", "P2M change: unmap a page the device just used");
 
     /* The translation is now in the IOTLB. */
-    if ( !run_dma_roundtrip(r, d, g->dtdevs[0], 0, ipa, PAGE_SIZE, &ctx) )
+    if ( !run_dma_roundtrip(r, d, g->dtdevs[0], 0, ipa, PAGE_SIZE, &used) )
         return;
-    before = run_root_flushes(ctx);
+    before = run_flushes(&used);
     mfn = p2m_lookup(d, _gfn(ipa >> PAGE_SHIFT), &t);
     rc = guest_physmap_remove_page(d, _gfn(ipa >> PAGE_SHIFT), mfn, 0);
     run_show_console(r);
-    run_check(r, rc == 0 && run_root_flushes(ctx) > before,
-              "IPA %#llx unmapped: %llu IOTLB flush(es) of context %u",
-              (unsigned long long)ipa,
-              (unsigned long long)(run_root_flushes(ctx) - before), ctx);
+    if ( used.smmu )
+        run_check(r, rc == 0 && run_flushes(&used) > before,
+                  "IPA %#llx unmapped: %llu TLB invalidation(s) on %s "
+                  "(context bank %d)", (unsigned long long)ipa,
+                  (unsigned long long)(run_flushes(&used) - before),
+                  used.iommu, used.ctx);
+    else
+        run_check(r, rc == 0 && run_flushes(&used) > before,
+                  "IPA %#llx unmapped: %llu IOTLB flush(es) of context %d",
+                  (unsigned long long)ipa,
+                  (unsigned long long)(run_flushes(&used) - before),
+                  used.ctx);
 
-    o = run_dma_fault(g->dtdevs[0], 0, ipa, &res);
-    run_check(r, o == IPMMU_FAULT_TF,
+    run_dma_fault(g->dtdevs[0], 0, ipa, &res);
+    run_check(r, res.tf,
               "DMA to the unmapped page now faults (%s): no stale "
-              "translation", ipmmu_model_outcome_name(o));
+              "translation", res.outcome);
 }
 
 static void destroy_guests(struct run *r, struct run_world *w,
                            unsigned long free_before,
                            unsigned int ctx_before)
 {
-    unsigned int i, j;
+    unsigned int i, j, nr;
+    const char *what;
 
     run_step(r, "destroy", "guest destruction");
     for ( i = 0; i < w->nr_guests; i++ )
@@ -768,30 +836,30 @@ static void destroy_guests(struct run *r, struct run_world *w,
     run_check(r, hosted_pages_free() == free_before,
               "all guest memory returned (%lu pages free, %lu before)",
               hosted_pages_free(), free_before);
-    run_check(r, run_root_contexts_enabled() == ctx_before,
-              "guest contexts freed (%u contexts enabled in the root)",
-              run_root_contexts_enabled());
+    nr = run_contexts_enabled(&what);
+    run_check(r, nr == ctx_before, "guest contexts freed (%u %s)", nr,
+              what);
 
     for ( i = 0; i < w->nr_guests; i++ )
         for ( j = 0; j < w->guests[i].nr_dtdevs; j++ )
         {
             const char *dev = w->guests[i].dtdevs[j];
             struct dt_device_node *np = dt_find_node_by_path(dev);
-            struct soc_dma_result res;
-            enum ipmmu_model_outcome o;
+            struct run_dma_result res;
+            char where[64];
 
             if ( !iommu_quarantine )
             {
                 check_unprotected(r, dev, 0x48000000);
                 continue;
             }
-            o = run_dma_fault(dev, 0, GUEST_RAM0_BASE, &res);
+            run_dma_fault(dev, 0, GUEST_RAM0_BASE, &res);
             run_check(r, np && !iommu_dt_device_owner(np) &&
-                      dt_device_is_protected(np) && o != IPMMU_OK &&
-                      !res.xlate.bypassed &&
-                      res.xlate.context == w->block_ctx,
-                      "%s back in quarantine (DMA %s in context %u)", dev,
-                      ipmmu_model_outcome_name(o), res.xlate.context);
+                      dt_device_is_protected(np) && res.blocked &&
+                      res.ctx == w->block_ctx,
+                      "%s back in quarantine (DMA %s %s %s)", dev,
+                      res.outcome, res.smmu ? "on" : "in",
+                      run_dma_where(&res, where, sizeof(where)));
         }
 }
 
@@ -814,9 +882,9 @@ static void shut_down(struct run *r, struct run_world *w)
         run_show_console(r);
         if ( r->step && strcmp(r->step, "end") == 0 )
             run_check(r, hosted_pages_free() == hosted_pages_total(),
-                      "dom0 destroyed, IPMMUs shut down: every page of RAM "
-                      "free (%lu of %lu)", hosted_pages_free(),
-                      hosted_pages_total());
+                      "dom0 destroyed, %s shut down: every page of RAM "
+                      "free (%lu of %lu)", run_iommu_word(),
+                      hosted_pages_free(), hosted_pages_total());
         platform_shutdown();
         run_show_console(r);
     }
@@ -845,7 +913,7 @@ static int scenario(struct run *r, struct run_world *w,
         return exit_code != SIM_EXIT_OK ? exit_code : SIM_EXIT_FAILED;
 
     free_before = hosted_pages_free();
-    ctx_before = run_root_contexts_enabled();
+    ctx_before = run_contexts_enabled(NULL);
     for ( i = 0; i < w->nr_guests; i++ )
         if ( !create_guest(r, w, i, &exit_code) )
             return exit_code != SIM_EXIT_OK ? exit_code : SIM_EXIT_FAILED;
@@ -890,9 +958,14 @@ int cmd_run(int argc, char **argv)
         }
         w.nr_guests++;
     }
-    if ( !o.nr_configs && default_guest(&o, &w) )
+    if ( !o.nr_configs && (rc = default_guest(&o, &w)) != 0 )
     {
-        sim_error("run: out of memory");
+        if ( rc > 0 )
+            sim_error("%s: no available master is behind an IOMMU "
+                      "(iommus or mmu-masters): nothing to pass through "
+                      "(give a --config to run without devices)", w.label);
+        else
+            sim_error("run: out of memory");
         goto out;
     }
     if ( check_guests(&w) ||

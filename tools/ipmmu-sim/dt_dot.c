@@ -102,6 +102,53 @@ static void print_utlbs(FILE *out, const struct dt_report *r,
             edge_attrs);
 }
 
+static int smmu_index(const struct dt_report *r,
+                      const struct dt_device_node *np)
+{
+    unsigned int i;
+
+    for ( i = 0; i < r->nr_smmus; i++ )
+        if ( r->smmus[i].np == np )
+            return (int)i;
+    return -1;
+}
+
+/* SMMUs: one bold box each, streams in front of it like uTLBs. */
+static void print_smmus(FILE *out, const struct dt_report *r)
+{
+    unsigned int i;
+
+    for ( i = 0; i < r->nr_smmus; i++ )
+    {
+        const struct report_smmu *sm = &r->smmus[i];
+        char label[200];
+
+        snprintf(label, sizeof(label), "%s\n%s (SMMUv%u)%s",
+                 dt_node_full_name(sm->np), sm->model, sm->version,
+                 sm->available ? "" : "\n(disabled)");
+        fprintf(out, "  s%u [shape=box, style=\"filled,bold\", "
+                "fillcolor=\"#9ecae1\", label=", i);
+        dot_string(out, label);
+        fprintf(out, "];\n");
+    }
+}
+
+/* A run of consecutive stream IDs of one master on one SMMU. */
+static void print_streams(FILE *out, unsigned int master, unsigned int sm,
+                          const struct report_ref *first, uint32_t last,
+                          const char *edge_attrs)
+{
+    fprintf(out, "  t%u_%u_%u [shape=ellipse, label=\"stream 0x%x", sm,
+            first->id, last, first->id);
+    if ( last != first->id )
+        fprintf(out, "-0x%x", last);
+    if ( first->has_mask )
+        fprintf(out, " mask 0x%x", first->mask);
+    fprintf(out, "\"];\n  t%u_%u_%u -> s%u;\n", sm, first->id, last, sm);
+    fprintf(out, "  m%u -> t%u_%u_%u%s;\n", master, sm, first->id, last,
+            edge_attrs);
+}
+
 static void print_ipmmus(FILE *out, const struct dt_report *r)
 {
     unsigned int i;
@@ -161,6 +208,7 @@ int dt_dot_print(FILE *out, const char *label, const struct dt_report *r,
     dot_string(out, label);
     fprintf(out, ";\n  node [fontname=\"Helvetica\", fontsize=10];\n");
     print_ipmmus(out, r);
+    print_smmus(out, r);
     for ( i = 0; i < r->nr_masters; i++ )
     {
         const struct report_master *m = &r->masters[i];
@@ -178,25 +226,39 @@ int dt_dot_print(FILE *out, const char *label, const struct dt_report *r,
         for ( k = 0; k < m->nr_refs; )
         {
             int ip = ipmmu_index(r, m->refs[k].iommu);
+            int sm = smmu_index(r, m->refs[k].iommu);
             unsigned int e = k;
 
             while ( e + 1 < m->nr_refs &&
                     m->refs[e + 1].iommu == m->refs[k].iommu &&
+                    !m->refs[e].has_mask && !m->refs[e + 1].has_mask &&
                     m->refs[e + 1].id == m->refs[e].id + 1 )
                 e++;
-            if ( ip >= 0 )
+            if ( sm >= 0 )
+                print_streams(out, i, sm, &m->refs[k], m->refs[e].id, "");
+            else if ( ip >= 0 )
                 print_utlbs(out, r, &groups, i, ip, m->refs[k].id, m->refs[e].id, "");
             k = e + 1;
         }
         for ( k = 0; k < m->nr_maps; k++ )
         {
             int ip = ipmmu_index(r, m->maps[k].iommu);
+            int sm = smmu_index(r, m->maps[k].iommu);
             char attrs[64];
 
-            if ( ip < 0 )
-                continue;
             snprintf(attrs, sizeof(attrs), " [style=dashed, label=\"rid "
                      "%#x\"]", m->maps[k].rid_base);
+            if ( sm >= 0 )
+            {
+                struct report_ref f = { .iommu = m->maps[k].iommu,
+                                        .id = m->maps[k].id_base,
+                                        .kind = REF_SMMU };
+
+                print_streams(out, i, sm, &f, f.id, attrs);
+                continue;
+            }
+            if ( ip < 0 )
+                continue;
             print_utlbs(out, r, &groups, i, ip, m->maps[k].id_base,
                         m->maps[k].id_base, attrs);
         }

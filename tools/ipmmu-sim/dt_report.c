@@ -1,5 +1,6 @@
 /*
- * Collects the IPMMUs and their masters from an unflattened tree.  Only
+ * Collects the IPMMUs, the Arm SMMUs and their masters from an
+ * unflattened tree.  Only
  * the dt_* interface reads the tree; nothing here touches the blob.
  */
 #include <stdarg.h>
@@ -8,6 +9,7 @@
 #include <string.h>
 
 #include "tools/ipmmu-sim/dt_report.h"
+#include "tools/ipmmu-sim/sim_iommu.h"
 
 /* Known IPMMU compatibles and the generation each one means. */
 static const struct {
@@ -143,6 +145,54 @@ static int add_ipmmu(struct dt_report *r, const struct dt_device_node *np,
     return 0;
 }
 
+enum report_ref_kind report_ref_kind_of(const struct dt_device_node *np)
+{
+    if ( ipmmu_compatible(np, NULL) )
+        return REF_IPMMU;
+    return sim_node_is_smmu(np) ? REF_SMMU : REF_OTHER;
+}
+
+/* The SMMU compatibles, the model each names and its architecture. */
+static const struct {
+    const char *compat, *model;
+    unsigned int version;
+} smmu_compats[] = {
+    { "arm,mmu-500",    "MMU-500",       2 },
+    { "arm,smmu-v2",    "SMMUv2",        2 },
+    { "cavium,smmu-v2", "Cavium SMMUv2", 2 },
+    { "arm,mmu-401",    "MMU-401",       1 },
+    { "arm,mmu-400",    "MMU-400",       1 },
+    { "arm,smmu-v1",    "SMMUv1",        1 },
+};
+
+static int add_smmu(struct dt_report *r, const struct dt_device_node *np,
+                    char *err, size_t err_len)
+{
+    struct report_smmu *s = &r->smmus[r->nr_smmus];
+    unsigned int i;
+
+    memset(s, 0, sizeof(*s));
+    s->np = np;
+    s->available = dt_device_is_available(np);
+    for ( i = 0; i < sizeof(smmu_compats) / sizeof(smmu_compats[0]); i++ )
+        if ( dt_device_is_compatible(np, smmu_compats[i].compat) )
+        {
+            s->compatible = smmu_compats[i].compat;
+            s->model = smmu_compats[i].model;
+            s->version = smmu_compats[i].version;
+            break;
+        }
+    if ( !s->compatible )
+        return fail(err, err_len, np, "SMMU without a known compatible");
+    if ( dt_device_get_address(np, 0, &s->addr, &s->size) != 0 )
+        return fail(err, err_len, np, "SMMU without a usable 'reg'");
+    s->legacy = dt_find_property(np, "mmu-masters", NULL) != NULL;
+    dt_property_read_u32(np, "#global-interrupts", &s->nr_global_irqs);
+    s->nr_irqs = dt_number_of_irq(np);
+    r->nr_smmus++;
+    return 0;
+}
+
 static int add_iommus(struct report_master *m, const struct dt_device_node *np,
                       char *err, size_t err_len)
 {
@@ -169,12 +219,21 @@ static int add_iommus(struct report_master *m, const struct dt_device_node *np,
         if ( rc != 0 )
             return fail(err, err_len, np, "'iommus' entry %d: error %d",
                         i, rc);
-        if ( args.args_count != 1 )
+        m->refs[i].kind = report_ref_kind_of(args.np);
+        if ( m->refs[i].kind == REF_IPMMU && args.args_count != 1 )
             return fail(err, err_len, np,
                         "'iommus' entry %d has %d cells, IPMMUs take 1",
                         i, args.args_count);
+        if ( m->refs[i].kind == REF_SMMU &&
+             (args.args_count < 1 || args.args_count > 2) )
+            return fail(err, err_len, np, "'iommus' entry %d has %d cells, "
+                        "an SMMU takes 1 or 2 (stream ID, mask)", i,
+                        args.args_count);
         m->refs[i].iommu = args.np;
-        m->refs[i].id = args.args[0];
+        m->refs[i].id = args.args_count ? args.args[0] : 0;
+        m->refs[i].has_mask = m->refs[i].kind == REF_SMMU &&
+                              args.args_count == 2;
+        m->refs[i].mask = m->refs[i].has_mask ? args.args[1] : 0;
         m->nr_refs++;
     }
     return 0;
@@ -215,7 +274,8 @@ static int add_iommu_map(struct report_master *m,
         if ( !dt_property_read_u32(iommu, "#iommu-cells", &spec_cells) )
             return fail(err, err_len, np, "'iommu-map' target %s has no "
                         "#iommu-cells", dt_node_full_name(iommu));
-        if ( spec_cells != 1 )
+        e->kind = report_ref_kind_of(iommu);
+        if ( spec_cells != 1 && e->kind == REF_IPMMU )
             return fail(err, err_len, np, "'iommu-map' target %s has "
                         "#iommu-cells = %u, IPMMUs take 1",
                         dt_node_full_name(iommu), spec_cells);
@@ -244,6 +304,67 @@ static int add_master(struct dt_report *r, const struct dt_device_node *np,
     return add_iommu_map(m, np, err, err_len);
 }
 
+static struct report_master *find_master(struct dt_report *r,
+                                         const struct dt_device_node *np)
+{
+    unsigned int i;
+
+    for ( i = 0; i < r->nr_masters; i++ )
+        if ( r->masters[i].np == np )
+            return &r->masters[i];
+    return NULL;
+}
+
+/* The legacy binding: mmu-masters = <&master sid...>, repeated. */
+static int add_legacy_masters(struct dt_report *r,
+                              const struct report_smmu *s,
+                              char *err, size_t err_len)
+{
+    int i, n = dt_count_phandle_with_args(s->np, "mmu-masters",
+                                          "#stream-id-cells");
+
+    if ( n < 0 )
+        return fail(err, err_len, s->np, "unreadable 'mmu-masters' (error "
+                    "%d): each entry is <&master stream-id...> with the "
+                    "master's #stream-id-cells", n);
+    for ( i = 0; i < n; i++ )
+    {
+        struct dt_phandle_args a;
+        struct report_master *m;
+        struct report_ref *grown;
+        int k;
+
+        if ( dt_parse_phandle_with_args(s->np, "mmu-masters",
+                                        "#stream-id-cells", i, &a) )
+            return fail(err, err_len, s->np, "'mmu-masters' entry %d is "
+                        "unreadable", i);
+        m = find_master(r, a.np);
+        if ( !m )
+        {
+            m = &r->masters[r->nr_masters++];
+            memset(m, 0, sizeof(*m));
+            m->np = a.np;
+            m->available = dt_device_is_available(a.np);
+        }
+        grown = realloc(m->refs, (m->nr_refs + a.args_count + 1) *
+                                 sizeof(*grown));
+        if ( !grown )
+            return fail(err, err_len, s->np, "out of memory");
+        m->refs = grown;
+        for ( k = 0; k < a.args_count; k++ )
+        {
+            struct report_ref *ref = &m->refs[m->nr_refs++];
+
+            memset(ref, 0, sizeof(*ref));
+            ref->iommu = s->np;
+            ref->id = a.args[k];
+            ref->kind = REF_SMMU;
+            ref->legacy = true;
+        }
+    }
+    return 0;
+}
+
 int dt_report_build(struct dt_device_node *root, struct dt_report *r,
                     char *err, size_t err_len)
 {
@@ -256,7 +377,8 @@ int dt_report_build(struct dt_device_node *root, struct dt_report *r,
     r->nr_nodes = nodes;
     r->ipmmus = calloc(nodes, sizeof(*r->ipmmus));
     r->masters = calloc(nodes, sizeof(*r->masters));
-    if ( r->ipmmus == NULL || r->masters == NULL )
+    r->smmus = calloc(nodes, sizeof(*r->smmus));
+    if ( r->ipmmus == NULL || r->masters == NULL || r->smmus == NULL )
     {
         dt_report_free(r);
         return fail(err, err_len, root, "out of memory");
@@ -270,6 +392,8 @@ int dt_report_build(struct dt_device_node *root, struct dt_report *r,
 
         if ( compat != NULL )
             rc = add_ipmmu(r, np, compat, gen, err, err_len);
+        else if ( sim_node_is_smmu(np) )
+            rc = add_smmu(r, np, err, err_len);
         if ( rc == 0 && (dt_find_property(np, "iommus", NULL) != NULL ||
                          dt_find_property(np, "iommu-map", NULL) != NULL) )
             rc = add_master(r, np, err, err_len);
@@ -279,6 +403,13 @@ int dt_report_build(struct dt_device_node *root, struct dt_report *r,
             return -1;
         }
     }
+    for ( nodes = 0; nodes < r->nr_smmus; nodes++ )
+        if ( r->smmus[nodes].legacy &&
+             add_legacy_masters(r, &r->smmus[nodes], err, err_len) )
+        {
+            dt_report_free(r);
+            return -1;
+        }
     return 0;
 }
 
@@ -294,5 +425,6 @@ void dt_report_free(struct dt_report *r)
         }
     free(r->masters);
     free(r->ipmmus);
+    free(r->smmus);
     memset(r, 0, sizeof(*r));
 }

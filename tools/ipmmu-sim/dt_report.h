@@ -2,10 +2,12 @@
 #define IPMMU_SIM_DT_REPORT_H
 
 /*
- * What a device tree says about the IPMMUs: every IPMMU node (address,
- * size, root or cache, generation) and every bus master that names one
- * ('iommus' entries, PCIe 'iommu-map' entries).  Built from an
- * unflattened tree; used by 'ipmmu-sim dt' and its tests.
+ * What a device tree says about its IOMMUs: every IPMMU node (address,
+ * size, root or cache, generation), every Arm SMMU node the platform
+ * models (address, size, model, binding), and every bus master that names
+ * one ('iommus' entries, PCIe 'iommu-map' entries, an SMMU's legacy
+ * 'mmu-masters').  Built from an unflattened tree; used by 'ipmmu-sim dt'
+ * and its tests.
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -30,14 +32,39 @@ struct report_ipmmu {
     int irqs[4];                 /* platform_get_irq(), in order */
 };
 
+/* An SMMU node (arm,smmu-v1/-v2, arm,mmu-400/-401/-500, cavium,smmu-v2). */
+struct report_smmu {
+    const struct dt_device_node *np;
+    uint64_t addr, size;
+    const char *compatible;      /* the first SMMU compatible it has */
+    const char *model;           /* "MMU-500", "SMMUv1", ... */
+    unsigned int version;        /* architecture: 1 or 2 */
+    bool legacy;                 /* has mmu-masters (the legacy binding) */
+    bool available;              /* status is not "disabled" */
+    unsigned int nr_global_irqs; /* #global-interrupts */
+    unsigned int nr_irqs;        /* every interrupt it lists */
+};
+
+/* What an 'iommus' (or 'mmu-masters') entry points at. */
+enum report_ref_kind {
+    REF_IPMMU,                   /* id: the uTLB */
+    REF_SMMU,                    /* id: the stream ID (and a mask) */
+    REF_OTHER,                   /* an IOMMU the simulator does not model */
+};
+
 struct report_ref {
     const struct dt_device_node *iommu;
     uint32_t id;
+    enum report_ref_kind kind;
+    bool has_mask;               /* SMMU: <&smmu sid mask> */
+    uint32_t mask;
+    bool legacy;                 /* SMMU: from the SMMU's mmu-masters */
 };
 
 struct report_map {              /* one iommu-map entry */
     uint32_t rid_base;
     const struct dt_device_node *iommu;
+    enum report_ref_kind kind;
     uint32_t id_base;
     uint32_t length;
 };
@@ -52,9 +79,10 @@ struct report_master {
 
 struct dt_report {
     unsigned int nr_nodes;
-    unsigned int nr_ipmmus, nr_masters;
+    unsigned int nr_ipmmus, nr_masters, nr_smmus;
     struct report_ipmmu *ipmmus;
     struct report_master *masters;
+    struct report_smmu *smmus;
 };
 
 /*
@@ -72,5 +100,7 @@ enum ipmmu_gen ipmmu_gen_of_compatible(const char *compat);
 const char *ipmmu_compatible(const struct dt_device_node *np,
                              enum ipmmu_gen *gen);
 const char *ipmmu_gen_name(enum ipmmu_gen gen);
+/* What kind of IOMMU 'np' is, as an 'iommus' target. */
+enum report_ref_kind report_ref_kind_of(const struct dt_device_node *np);
 
 #endif /* IPMMU_SIM_DT_REPORT_H */

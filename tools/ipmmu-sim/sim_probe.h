@@ -2,7 +2,7 @@
 #define IPMMU_SIM_PROBE_H
 
 /*
- * Would the driver bind this tree's IPMMUs?  Boots the simulated
+ * Would the drivers bind this tree's IPMMUs and Arm SMMUs?  Boots the simulated
  * platform from a validated tree, runs the IOMMU probe (no domain, no
  * DMA) and shuts everything down again, so that the answer is the
  * driver's own decision (SoC revision from the PRR, compatibles), not a
@@ -14,7 +14,9 @@
 
 struct sim_probe {
     unsigned int nr_ipmmus;          /* IPMMU models the platform built */
-    unsigned int nr_up;              /* IPMMUs the driver brought up */
+    unsigned int nr_smmus;           /* Arm SMMU models it built */
+    unsigned int nr_up;              /* IOMMUs the drivers brought up */
+    unsigned int nr_smmus_up;        /* ... of which SMMUs */
     unsigned int nr_contexts;        /* the root's contexts, 0: unknown */
     char why[320];                   /* the driver's reason when not all up */
 };

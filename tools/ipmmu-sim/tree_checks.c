@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include <xen/device_tree.h>
+#include "tools/ipmmu-sim/dt_report.h"
 #include "tools/ipmmu-sim/tree_checks.h"
 
 #define IOMMUS_PHANDLE_BAD 0xffffffffU   /* dtc's "unresolved" marker */
@@ -56,6 +57,7 @@ static int check_one_iommus(const struct dt_device_node *np, char *err,
     {
         uint32_t ph = dt_read_be32(cells + 4 * pos), spec;
         const struct dt_device_node *target;
+        enum report_ref_kind kind;
 
         if ( ph == 0 || ph == IOMMUS_PHANDLE_BAD )
             return fail(err, errlen, np, "iommus entry %u: phandle %#x is "
@@ -68,13 +70,23 @@ static int check_one_iommus(const struct dt_device_node *np, char *err,
             return fail(err, errlen, np, "iommus entry %u: %s has no "
                         "readable #iommu-cells, so it is not an IOMMU",
                         entry, dt_node_full_name(target));
-        if ( spec != 1 )
+        kind = report_ref_kind_of(target);
+        if ( kind == REF_IPMMU && spec != 1 )
             return fail(err, errlen, np, "iommus entry %u: %s has "
                         "#iommu-cells = %u, an IPMMU takes 1 (the uTLB)",
                         entry, dt_node_full_name(target), spec);
+        if ( kind == REF_SMMU && spec != 1 && spec != 2 )
+            return fail(err, errlen, np, "iommus entry %u: %s has "
+                        "#iommu-cells = %u, an SMMU takes 1 or 2 (the "
+                        "stream ID, a mask)", entry,
+                        dt_node_full_name(target), spec);
+        if ( kind == REF_OTHER && spec > MAX_PHANDLE_ARGS )
+            return fail(err, errlen, np, "iommus entry %u: %s has "
+                        "#iommu-cells = %u, more than %u", entry,
+                        dt_node_full_name(target), spec, MAX_PHANDLE_ARGS);
         if ( nr - pos < 1 + spec )
             return fail(err, errlen, np, "iommus entry %u is cut short: "
-                        "%u cell(s) left, <&ipmmu uTLB> needs %u", entry,
+                        "%u cell(s) left, the entry needs %u", entry,
                         nr - pos, 1 + spec);
         pos += 1 + spec;
         entry++;

@@ -65,7 +65,7 @@ static struct utlb_use *collect_uses(const struct dt_report *r,
             continue;
         for ( k = 0; k < m->nr_refs; k++ )
         {
-            bool seen = false;
+            bool seen = m->refs[k].kind == REF_SMMU;   /* streams */
 
             for ( j = 0; j < k && !seen; j++ )
                 seen = m->refs[j].iommu == m->refs[k].iommu &&

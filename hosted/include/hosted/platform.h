@@ -15,9 +15,11 @@
  * path, channel, ...) (hw/soc.h); behind an SMMU, platform_smmu_dma_read/
  * write below (or soc_smmu_dma_read/write on platform_soc()).
  */
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
+struct dt_device_node;
 struct soc;
 struct soc_smmu_dma_result;
 
@@ -45,6 +47,13 @@ int platform_smmu_dma_read(const char *path, unsigned int channel,
 int platform_smmu_dma_write(const char *path, unsigned int channel,
                             uint64_t iova, const void *buf, size_t len,
                             struct soc_smmu_dma_result *res);
+
+/*
+ * Whether 'np' is a node the platform builds an Arm SMMU model for (one of
+ * the compatibles above, available or not).  For tools that must tell an
+ * SMMU from an IPMMU in a tree.
+ */
+bool platform_node_is_smmu(const struct dt_device_node *np);
 
 /*
  * The PRR value a device tree implies: the board's `renesas,prr-value`
