@@ -1,7 +1,7 @@
 # Compilers, flags and build flavours.
 #
 #   build/asan     host build with AddressSanitizer + UBSan: tests
-#   build/rel      host build, -O2: tools (ipmmu-sim) and benchmarks
+#   build/rel      host build, -O2: tools (iommu-sim) and benchmarks
 #   build/cross    aarch64, -ffreestanding: compiles everything under xen/
 #   build/aarch64  aarch64 user-space build of the unit tests (qemu-aarch64)
 #   build/tsan     host build with ThreadSanitizer: the TSAN_TESTS

@@ -1,5 +1,5 @@
-# Built-in boards, the real R-Car device trees, the ipmmu-sim tool and the
-# device-tree benchmark.  See docs/boards.md and docs/ipmmu-sim.md.
+# Built-in boards, the real R-Car device trees, the iommu-sim tool and the
+# device-tree benchmark.  See docs/boards.md and docs/iommu-sim.md.
 
 # --- Built-in boards: boards/NAME.dts -> build/boards/NAME.dtb -> C --------
 # Every program links the blobs and boards/boards.c (GEN_SRCS is part of
@@ -26,16 +26,16 @@ $(BOARD_BLOBS): $(BOARD_DTBS) boards/dtb2c.sh
 TESTS += test_boards
 test_boards_SRCS := tests/boards/test_boards.c
 
-# --- ipmmu-sim -------------------------------------------------------------
-TOOLS += ipmmu-sim
-ipmmu-sim_SRCS := tools/ipmmu-sim/main.c tools/ipmmu-sim/cmd_dt.c \
-                  tools/ipmmu-sim/cmd_boards.c tools/ipmmu-sim/dt_report.c
+# --- iommu-sim -------------------------------------------------------------
+TOOLS += iommu-sim
+iommu-sim_SRCS := tools/iommu-sim/main.c tools/iommu-sim/cmd_dt.c \
+                  tools/iommu-sim/cmd_boards.c tools/iommu-sim/dt_report.c
 
 # Scenario tests of the asan build of the tool: every board, corrupted
 # blobs, exit codes, text and JSON.
-TEST_STEPS += test-ipmmu-sim-dt
-test-ipmmu-sim-dt: $(BUILD)/asan/bin/ipmmu-sim $(BOARD_DTBS)
-	@tests/boards/ipmmu-sim-dt.sh $(BUILD)/asan/bin/ipmmu-sim $(BUILD)
+TEST_STEPS += test-iommu-sim-dt
+test-iommu-sim-dt: $(BUILD)/asan/bin/iommu-sim $(BOARD_DTBS)
+	@tests/boards/iommu-sim-dt.sh $(BUILD)/asan/bin/iommu-sim $(BUILD)
 
 # --- Real device trees (linux-source-6.12) ---------------------------------
 # test_real_dtbs with no argument checks the built-in boards (a unit test,
@@ -44,10 +44,10 @@ TESTS += test_real_dtbs
 test_real_dtbs_SRCS := tests/real-dtbs/test_real_dtbs.c
 
 TEST_STEPS += test-real-dtbs
-test-real-dtbs: $(BUILD)/asan/bin/test_real_dtbs $(BUILD)/asan/bin/ipmmu-sim
+test-real-dtbs: $(BUILD)/asan/bin/test_real_dtbs $(BUILD)/asan/bin/iommu-sim
 	@scripts/real-dtbs.sh $(BUILD)
 	@tests/real-dtbs/run.sh $(BUILD)/asan/bin/test_real_dtbs \
-	    $(BUILD)/real-dtbs $(BUILD)/asan/bin/ipmmu-sim
+	    $(BUILD)/real-dtbs $(BUILD)/asan/bin/iommu-sim
 
 # --- Benchmark -------------------------------------------------------------
 BENCHES += bench_dt

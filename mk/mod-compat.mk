@@ -39,8 +39,8 @@ TEST_STEPS += test-xen-compat-cross
 test-xen-compat-cross: $(COMPAT_CROSS_OBJS)
 	@echo "xen-compat-cross: $(words $^) Xen-style files built for aarch64"
 
-# 'ipmmu-sim run --xen-cmdline' (the asan build).
-TEST_STEPS += test-ipmmu-sim-cmdline
-test-ipmmu-sim-cmdline: $(BUILD)/asan/bin/ipmmu-sim
-	@tests/scenarios/run-cmdline.sh $(BUILD)/asan/bin/ipmmu-sim \
+# 'iommu-sim run --xen-cmdline' (the asan build).
+TEST_STEPS += test-iommu-sim-cmdline
+test-iommu-sim-cmdline: $(BUILD)/asan/bin/iommu-sim
+	@tests/scenarios/run-cmdline.sh $(BUILD)/asan/bin/iommu-sim \
 	    $(BUILD)/scenarios-cmdline

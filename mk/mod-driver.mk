@@ -1,5 +1,5 @@
-# The IPMMU-VMSA driver, its tests and 'ipmmu-sim run' (the main job).
-# See docs/ipmmu-driver.md and docs/ipmmu-sim-run.md.
+# The IPMMU-VMSA driver, its tests and 'iommu-sim run' (the main job).
+# See docs/ipmmu-driver.md and docs/iommu-sim-run.md.
 
 IPMMU_DRIVER_SRCS := xen/drivers/passthrough/arm/ipmmu-vmsa.c \
                      xen/drivers/passthrough/arm/ipmmu-vmsa-probe.c \
@@ -20,18 +20,18 @@ test_ipmmu_sweep_SRCS := tests/ipmmu/test_ipmmu_sweep.c $(IPMMU_TEST_COMMON)
 test_ipmmu_stress_SRCS := tests/ipmmu/test_ipmmu_stress.c \
                           tests/common/stress.c $(IPMMU_TEST_COMMON)
 
-# --- ipmmu-sim run ----------------------------------------------------------
-ipmmu-sim_SRCS += tools/ipmmu-sim/cmd_run.c tools/ipmmu-sim/run_config.c \
-                  tools/ipmmu-sim/run_dma.c
+# --- iommu-sim run ----------------------------------------------------------
+iommu-sim_SRCS += tools/iommu-sim/cmd_run.c tools/iommu-sim/run_config.c \
+                  tools/iommu-sim/run_dma.c
 
-# Scenario tests: the asan build of 'ipmmu-sim run' on every built-in
+# Scenario tests: the asan build of 'iommu-sim run' on every built-in
 # board and on bad configurations (outputs and exit statuses).
-TEST_STEPS += test-ipmmu-sim-run
-test-ipmmu-sim-run: $(BUILD)/asan/bin/ipmmu-sim
-	@tests/scenarios/run-scenarios.sh $(BUILD)/asan/bin/ipmmu-sim \
+TEST_STEPS += test-iommu-sim-run
+test-iommu-sim-run: $(BUILD)/asan/bin/iommu-sim
+	@tests/scenarios/run-scenarios.sh $(BUILD)/asan/bin/iommu-sim \
 	    $(BUILD)/scenarios
 
-# The configuration reader of 'ipmmu-sim run', with a mutation smoke run.
+# The configuration reader of 'iommu-sim run', with a mutation smoke run.
 TESTS += test_run_config
 test_run_config_SRCS := tests/scenarios/test_run_config.c \
-                        tools/ipmmu-sim/run_config.c
+                        tools/iommu-sim/run_config.c

@@ -1,7 +1,7 @@
 # Isolation and robustness of the IPMMU-VMSA driver (docs/ipmmu-driver.md):
 # rate-limited, counted fault reports; masters sharing a uTLB; guests
 # recreated, dying domains, teardown races; and the simulator's view of
-# uTLB groups (docs/ipmmu-sim.md).
+# uTLB groups (docs/iommu-sim.md).
 
 ISO_TEST_ENV := tests/ipmmu/ipmmu_test_env.c
 
@@ -10,7 +10,7 @@ test_ipmmu_faults_SRCS := tests/ipmmu/test_ipmmu_faults.c $(ISO_TEST_ENV)
 
 # Test boards with masters behind one uTLB (Gen3 and Gen4): compiled by
 # dtc, embedded as C arrays (shared_utlb_gen3_dtb[] and its _size) and
-# given to 'ipmmu-sim' as files by the scenario script.
+# given to 'iommu-sim' as files by the scenario script.
 ISO_GEN  := $(BUILD)/gen/isolation
 ISO_DTS  := shared-utlb-gen3 shared-utlb-gen4
 ISO_DTBS := $(patsubst %,$(ISO_GEN)/%.dtb,$(ISO_DTS))
@@ -35,10 +35,10 @@ TESTS += test_ipmmu_race
 TSAN_TESTS += test_ipmmu_race
 test_ipmmu_race_SRCS := tests/ipmmu/test_ipmmu_race.c $(ISO_TEST_ENV)
 
-# ipmmu-sim: masters that share a uTLB ('dt' reports them, 'run' refuses
+# iommu-sim: masters that share a uTLB ('dt' reports them, 'run' refuses
 # configurations that split them).
 
-TEST_STEPS += test-ipmmu-sim-shared
-test-ipmmu-sim-shared: $(BUILD)/asan/bin/ipmmu-sim $(ISO_DTBS)
-	@tests/ipmmu/shared-utlb-sim.sh $(BUILD)/asan/bin/ipmmu-sim $(ISO_GEN) \
-	    $(BUILD)/test-logs/ipmmu-sim-shared
+TEST_STEPS += test-iommu-sim-shared
+test-iommu-sim-shared: $(BUILD)/asan/bin/iommu-sim $(ISO_DTBS)
+	@tests/ipmmu/shared-utlb-sim.sh $(BUILD)/asan/bin/iommu-sim $(ISO_GEN) \
+	    $(BUILD)/test-logs/iommu-sim-shared

@@ -1,17 +1,17 @@
-# ipmmu-sim's front end beyond 'dt' and 'run': the one door every device
+# iommu-sim's front end beyond 'dt' and 'run': the one door every device
 # tree goes through (sim_tree.c + tree_checks.c), dtdev paths, the driver
 # probe without domains, 'check', 'dt --format dot', their tests, the
 # fuzz targets of the 'run' path and of the config reader, and the
-# topology pictures.  See docs/ipmmu-sim.md.
-SIMTOOL_SRCS := tools/ipmmu-sim/sim_tree.c tools/ipmmu-sim/tree_checks.c \
-                tools/ipmmu-sim/dtdev_path.c tools/ipmmu-sim/sim_probe.c \
-                tools/ipmmu-sim/dt_dot.c tools/ipmmu-sim/utlb_groups.c \
-                tools/ipmmu-sim/sim_output.c
-ipmmu-sim_SRCS += $(SIMTOOL_SRCS) tools/ipmmu-sim/cmd_check.c
+# topology pictures.  See docs/iommu-sim.md.
+SIMTOOL_SRCS := tools/iommu-sim/sim_tree.c tools/iommu-sim/tree_checks.c \
+                tools/iommu-sim/dtdev_path.c tools/iommu-sim/sim_probe.c \
+                tools/iommu-sim/dt_dot.c tools/iommu-sim/utlb_groups.c \
+                tools/iommu-sim/sim_output.c
+iommu-sim_SRCS += $(SIMTOOL_SRCS) tools/iommu-sim/cmd_check.c
 
 # The door, on every hostile tree of tests/sim/hostile_blobs.c.
-SIMTOOL_TEST_SRCS := $(SIMTOOL_SRCS) tools/ipmmu-sim/dt_report.c \
-                     tools/ipmmu-sim/run_config.c tests/sim/hostile_blobs.c
+SIMTOOL_TEST_SRCS := $(SIMTOOL_SRCS) tools/iommu-sim/dt_report.c \
+                     tools/iommu-sim/run_config.c tests/sim/hostile_blobs.c
 TESTS += test_sim_tree
 test_sim_tree_SRCS := tests/sim/test_sim_tree.c $(SIMTOOL_TEST_SRCS)
 
@@ -21,10 +21,10 @@ mk_hostile_SRCS := tests/sim/mk_hostile.c tests/sim/hostile_blobs.c
 
 # Hostile trees through every command, the exit-status table row by row,
 # check and dot on the boards and the mainline trees (when compiled).
-TEST_STEPS += test-ipmmu-sim-door
-test-ipmmu-sim-door: $(BUILD)/asan/bin/ipmmu-sim $(BUILD)/asan/bin/mk_hostile \
+TEST_STEPS += test-iommu-sim-door
+test-iommu-sim-door: $(BUILD)/asan/bin/iommu-sim $(BUILD)/asan/bin/mk_hostile \
                      $(BOARD_DTBS)
-	@tests/sim/ipmmu-sim-door.sh $(BUILD)/asan/bin/ipmmu-sim \
+	@tests/sim/iommu-sim-door.sh $(BUILD)/asan/bin/iommu-sim \
 	    $(BUILD)/asan/bin/mk_hostile $(BUILD)
 
 # ---- libFuzzer targets: the 'run' path on a blob, the config reader -------
@@ -39,8 +39,8 @@ FUZZ_CONFIG_SMOKE_SECONDS ?= 15
 FUZZ_RUN_BIN    := $(FUZZ_DIR)/bin/fuzz_run
 FUZZ_CONFIG_BIN := $(FUZZ_DIR)/bin/fuzz_config
 FUZZ_RUN_SRCS   := tests/fuzz/fuzz_run.c $(SIMTOOL_SRCS) \
-                   tools/ipmmu-sim/dt_report.c tools/ipmmu-sim/run_config.c
-FUZZ_CONFIG_SRCS := tests/fuzz/fuzz_config.c tools/ipmmu-sim/run_config.c
+                   tools/iommu-sim/dt_report.c tools/iommu-sim/run_config.c
+FUZZ_CONFIG_SRCS := tests/fuzz/fuzz_config.c tools/iommu-sim/run_config.c
 FUZZ_RUN_OBJS    ?=
 FUZZ_CONFIG_OBJS ?=
 FUZZ_TARGETS     += fuzz-run fuzz-config
@@ -105,7 +105,7 @@ test-fuzz-config: fuzz-config-bin fuzz-sim-seeds
 TEST_STEPS += test-fuzz-run test-fuzz-config
 
 # ---- Topology pictures: `make topology` --------------------------------
-# 'ipmmu-sim dt --format dot' of each built-in board, rendered by
+# 'iommu-sim dt --format dot' of each built-in board, rendered by
 # Graphviz's dot (Debian's graphviz, from scripts/install-deps.sh) into
 # build/topology/NAME.svg.  docs/topology-h3-salvator-xs.svg, shown in
 # README.md, is a copy of the H3 one (`make topology-docs` refreshes it).
@@ -114,9 +114,9 @@ TOPOLOGY_SVGS := $(patsubst %,$(BUILD)/topology/%.svg,$(BOARD_NAMES))
 .PHONY: topology topology-docs
 topology: $(TOPOLOGY_SVGS)
 
-$(BUILD)/topology/%.svg: $(BUILD)/rel/bin/ipmmu-sim
+$(BUILD)/topology/%.svg: $(BUILD)/rel/bin/iommu-sim
 	@mkdir -p $(@D)
-	$(BUILD)/rel/bin/ipmmu-sim dt --format dot --board $* >$(@:.svg=.dot)
+	$(BUILD)/rel/bin/iommu-sim dt --format dot --board $* >$(@:.svg=.dot)
 	dot -Tsvg $(@:.svg=.dot) -o $@
 
 topology-docs: $(BUILD)/topology/h3-salvator-xs.svg

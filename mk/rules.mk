@@ -88,10 +88,10 @@ unit-tests: $(TEST_BINS)
 
 run: deps
 	@$(MAKE) --no-print-directory $(TOOL_BINS)
-	@if [ -x $(BUILD)/rel/bin/ipmmu-sim ]; then \
-	    $(BUILD)/rel/bin/ipmmu-sim run; \
+	@if [ -x $(BUILD)/rel/bin/iommu-sim ]; then \
+	    $(BUILD)/rel/bin/iommu-sim run; \
 	else \
-	    echo "ipmmu-sim is not built yet: nothing to run"; fi
+	    echo "iommu-sim is not built yet: nothing to run"; fi
 
 bench: deps
 	@$(MAKE) --no-print-directory $(BENCH_BINS)

@@ -7,7 +7,7 @@ host_pkgs=(make gcc libc6-dev libfdt-dev device-tree-compiler libcmocka-dev
            gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user clang
            libclang-rt-14-dev libjemalloc2 libmimalloc2.0 xz-utils
            graphviz)
-# graphviz: 'make topology' renders 'ipmmu-sim dt --format dot' as SVG.
+# graphviz: 'make topology' renders 'iommu-sim dt --format dot' as SVG.
 # libfdt-dev is not co-installable across architectures: the arm64 copy
 # is unpacked under build/ by scripts/aarch64-sysroot.sh instead.
 arm64_pkgs=(libcmocka-dev:arm64)

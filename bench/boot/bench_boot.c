@@ -1,6 +1,6 @@
 /*
  * Boot benchmark: the time from a blob to a running hardware domain, split
- * by phase, as `ipmmu-sim run` does it:
+ * by phase, as `iommu-sim run` does it:
  *
  *   platform  platform_boot(): unflatten the blob into the host tree, RAM
  *             banks, the SoC models (IPMMUs, PRR, DMA ports), MMIO
@@ -42,7 +42,7 @@
 #include "hosted/platform.h"
 
 /*
- * dom0's RAM: on the boards what `ipmmu-sim run` gives it by default; on
+ * dom0's RAM: on the boards what `iommu-sim run` gives it by default; on
  * the synthetic trees less, since mapping it is a cost that does not
  * depend on the masters and its noise would drown theirs.
  */

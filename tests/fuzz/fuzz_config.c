@@ -1,6 +1,6 @@
 /*
- * libFuzzer target for the xl-style configuration reader of ipmmu-sim
- * (tools/ipmmu-sim/run_config.c) and its number reader.  Beyond the
+ * libFuzzer target for the xl-style configuration reader of iommu-sim
+ * (tools/iommu-sim/run_config.c) and its number reader.  Beyond the
  * sanitizers, a run aborts when a refusal does not say "FILE:LINE: "
  * with a line inside the input, when an accepted guest breaks what the
  * reader promises (a valid name, memory from 1 MiB, absolute dtdevs, each
@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "tools/ipmmu-sim/run_config.h"
+#include "tools/iommu-sim/run_config.h"
 
 static void fuzz_fail(const char *what, const char *detail)
 {

@@ -1,6 +1,6 @@
 /*
- * libFuzzer target for what 'ipmmu-sim run --dtb' does with a blob up to
- * the first DMA: the door (tools/ipmmu-sim/sim_tree.c), the
+ * libFuzzer target for what 'iommu-sim run --dtb' does with a blob up to
+ * the first DMA: the door (tools/iommu-sim/sim_tree.c), the
  * xen,passthrough rewrite of the first master, the platform build, the
  * IOMMU probe, the quarantine of every master and the hardware domain
  * (built, its devices assigned, destroyed), then the teardown.
@@ -28,7 +28,7 @@
 #include "hosted/console.h"
 #include "hosted/platform.h"
 #include "hosted/ram.h"
-#include "tools/ipmmu-sim/sim_tree.h"
+#include "tools/iommu-sim/sim_tree.h"
 
 #define FUZZ_DOM0_BYTES (4ULL << 20)
 

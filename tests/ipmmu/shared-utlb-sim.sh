@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
-# ipmmu-sim and masters behind one uTLB, on the Gen3 and Gen4 test trees
+# iommu-sim and masters behind one uTLB, on the Gen3 and Gen4 test trees
 # (tests/ipmmu/shared-utlb-gen*.dts): 'dt' lists the shared uTLBs (text
 # and JSON), 'run' refuses before booting a configuration that splits a
 # group (between two guests, or between a guest and dom0) with one line
 # naming the group, and runs one that keeps each group whole.  Results
 # go to $TEST_SUMMARY as "passed N" / "failed N".
 #
-#   shared-utlb-sim.sh IPMMU_SIM DTB_DIR WORK_DIR
+#   shared-utlb-sim.sh IOMMU_SIM DTB_DIR WORK_DIR
 set -uo pipefail
 
 sim=$1
@@ -14,7 +14,7 @@ dtbs=$2
 here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=../lib/scenario.sh
 . "$here/../lib/scenario.sh"
-scenario_begin "ipmmu-sim shared uTLBs" "$3" "$sim"
+scenario_begin "iommu-sim shared uTLBs" "$3" "$sim"
 
 gen3=$dtbs/shared-utlb-gen3.dtb
 gen4=$dtbs/shared-utlb-gen4.dtb

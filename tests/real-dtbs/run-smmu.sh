@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The mainline arm64 trees with an Arm SMMU node (scripts/real-dtbs-smmu.sh)
-# through ipmmu-sim.  For each tree:
+# through iommu-sim.  For each tree:
 #
 # 1. 'dt' on the tree as shipped: a report (status 0), or a refusal
 #    (status 2) of an expected kind: RAM the firmware fills in (a /memory
@@ -23,7 +23,7 @@
 #    registers, a stream shared with a dom0 device).  Any other outcome,
 #    a sanitizer report or a hang fails.
 #
-#   run-smmu.sh IPMMU_SIM DTB_DIR
+#   run-smmu.sh IOMMU_SIM DTB_DIR
 # Results go to $TEST_SUMMARY ("passed N" / "failed N"); per-kind counts
 # are printed at the end.
 set -uo pipefail
@@ -117,7 +117,7 @@ fdt_topology()
     }' | sort
 }
 
-# The same from 'ipmmu-sim dt' text: ranges expanded.
+# The same from 'iommu-sim dt' text: ranges expanded.
 sim_topology()
 {
     awk '
@@ -217,7 +217,7 @@ for f in "${dtbs[@]}"; do
     rc=$?
     tree=$f
     if [[ $rc -eq 2 ]]; then
-        if grep -qE '^ipmmu-sim: .*: malformed device tree: /memory[^:]*: RAM bank: reg entry [0-9]+ has size 0$' "$out.dt.err"; then
+        if grep -qE '^iommu-sim: .*: malformed device tree: /memory[^:]*: RAM bank: reg entry [0-9]+ has size 0$' "$out.dt.err"; then
             kinds[dt-refused-ram-size-0]=$(( ${kinds[dt-refused-ram-size-0]:-0} + 1 ))
         else
             failed "$name: dt refused it for an unexpected reason: $(head -1 "$out.dt.err")"
@@ -246,7 +246,7 @@ for f in "${dtbs[@]}"; do
     fdt_topology "$tree" >"$out.want"
     sim_topology "$out.dt" >"$out.got"
     if ! diff "$out.want" "$out.got" >"$out.diff"; then
-        failed "$name: topology differs from the tree (< fdtdump, > ipmmu-sim dt): $(head -3 "$out.diff" | tr '\n' ' ')"
+        failed "$name: topology differs from the tree (< fdtdump, > iommu-sim dt): $(head -3 "$out.diff" | tr '\n' ' ')"
         ok=false
     fi
     if ! grep -q '^smmus [1-9]' "$out.want"; then
@@ -282,12 +282,12 @@ for f in "${dtbs[@]}"; do
          grep -q "land in d1's pages" "$out.run"; then
         kinds[run-passed]=$(( ${kinds[run-passed]:-0} + 1 ))
     elif [[ $rc -eq 2 ]] &&
-         grep -qE '^ipmmu-sim: .*: no available master is behind an IOMMU' "$out.run.err"; then
+         grep -qE '^iommu-sim: .*: no available master is behind an IOMMU' "$out.run.err"; then
         kinds[run-refused-no-master]=$(( ${kinds[run-refused-no-master]:-0} + 1 ))
     elif [[ $rc -eq 1 ]] && kind=$(failure_kind "$out.run"); then
         kinds[$kind]=$(( ${kinds[$kind]:-0} + 1 ))
     else
-        failed "$name: run: status $rc, not an expected outcome: $(grep -m1 -h -E '\[FAILED\]|^ipmmu-sim:' "$out.run" "$out.run.err")"
+        failed "$name: run: status $rc, not an expected outcome: $(grep -m1 -h -E '\[FAILED\]|^iommu-sim:' "$out.run" "$out.run.err")"
         ok=false
     fi
     $ok && pass=$((pass + 1))

@@ -2,12 +2,12 @@
 # Runs test_real_dtbs over every real DTB and reports per-file results to
 # $TEST_SUMMARY ("passed N" / "failed N").  The node counts it checks
 # against come from fdtdump, a parser independent of libfdt and of ours.
-# With IPMMU_SIM, also runs 'ipmmu-sim dt' on every DTB: it must accept
+# With IOMMU_SIM, also runs 'iommu-sim dt' on every DTB: it must accept
 # each one, find as many IPMMUs as fdtdump shows IPMMU compatibles,
 # exactly one root, and the generation the SoC's name implies; and the built-in boards must show the same IPMMUs and
 # masters as the mainline trees of the same boards.
 #
-#   run.sh TEST_PROGRAM DTB_DIR [IPMMU_SIM]
+#   run.sh TEST_PROGRAM DTB_DIR [IOMMU_SIM]
 set -uo pipefail
 
 prog=$1
@@ -44,17 +44,17 @@ if [[ $nf -ne 0 ]]; then
     grep -E '^\[  FAILED  \]|^\[  ERROR   \]|error|Error' "$log" | head -20
 fi
 
-# ipmmu-sim dt on every real tree.
+# iommu-sim dt on every real tree.
 sp=0; sf=0
 if [[ -n $sim ]]; then
-    out=$log_dir/ipmmu-sim-real.out
+    out=$log_dir/iommu-sim-real.out
     for f in "${dtbs[@]}"; do
         name=$(basename "$f")
         want=$(fdtdump "$f" 2>/dev/null |
                grep -cE '^ *compatible = .*"(renesas,ipmmu-[^"]*|renesas,rcar-gen4-ipmmu-vmsa)"')
         if ! "$sim" dt "$f" >"$out" 2>"$out.err"; then
             sf=$((sf + 1))
-            echo "FAIL ipmmu-sim dt $name: $(cat "$out.err")"
+            echo "FAIL iommu-sim dt $name: $(cat "$out.err")"
             continue
         fi
         got=$(sed -n '1s/.* nodes, \([0-9]*\) IPMMUs,.*/\1/p' "$out")
@@ -73,7 +73,7 @@ if [[ -n $sim ]]; then
             sp=$((sp + 1))
         else
             sf=$((sf + 1))
-            echo "FAIL ipmmu-sim dt $name: $got IPMMUs ($want expected)," \
+            echo "FAIL iommu-sim dt $name: $got IPMMUs ($want expected)," \
                  "$roots roots, generations '$gens' ($gen expected)"
         fi
     done
@@ -119,7 +119,7 @@ if [[ -n ${TEST_SUMMARY:-} ]]; then
     echo "failed $((nf + sf + bf))" >>"$TEST_SUMMARY"
 fi
 msg="$np DTBs passed, $nf failed"
-[[ -n $sim ]] && msg="$msg; ipmmu-sim dt: $sp passed, $sf failed;"\
+[[ -n $sim ]] && msg="$msg; iommu-sim dt: $sp passed, $sf failed;"\
 " boards vs mainline: $bp passed, $bf failed"
 echo "test-real-dtbs: $msg (of ${#dtbs[@]} DTBs; log: $log)"
 [[ $nf -eq 0 && $sf -eq 0 && $bf -eq 0 ]]

@@ -1,15 +1,15 @@
 #!/usr/bin/env bash
-# 'ipmmu-sim run --xen-cmdline': Xen's iommu= option on the built-in
-# boards (docs/ipmmu-sim-run.md).  Results go to $TEST_SUMMARY.
+# 'iommu-sim run --xen-cmdline': Xen's iommu= option on the built-in
+# boards (docs/iommu-sim-run.md).  Results go to $TEST_SUMMARY.
 #
-#   run-cmdline.sh IPMMU_SIM WORK_DIR
+#   run-cmdline.sh IOMMU_SIM WORK_DIR
 set -uo pipefail
 
 sim=$1
 here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=../lib/scenario.sh
 . "$here/../lib/scenario.sh"
-scenario_begin "ipmmu-sim run --xen-cmdline" "$2" "$sim" run
+scenario_begin "iommu-sim run --xen-cmdline" "$2" "$sim" run
 
 # Quarantine off: unassigned masters left as upstream leaves them.
 run no-quarantine --xen-cmdline "iommu=no-quarantine"

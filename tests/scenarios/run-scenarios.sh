@@ -1,19 +1,19 @@
 #!/usr/bin/env bash
-# Scenario tests of 'ipmmu-sim run' (the sanitizer build): the default
+# Scenario tests of 'iommu-sim run' (the sanitizer build): the default
 # scenario and every built-in board must pass every check (status 0);
 # guest configurations, good and bad, must give the documented output and
-# status (docs/ipmmu-sim-run.md): 0 all checks passed, 1 a check failed,
+# status (docs/iommu-sim-run.md): 0 all checks passed, 1 a check failed,
 # 2 bad input with one message naming the problem.  Results go to
 # $TEST_SUMMARY as "passed N" / "failed N".
 #
-#   run-scenarios.sh IPMMU_SIM WORK_DIR
+#   run-scenarios.sh IOMMU_SIM WORK_DIR
 set -uo pipefail
 
 sim=$1
 here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=../lib/scenario.sh
 . "$here/../lib/scenario.sh"
-scenario_begin "ipmmu-sim run scenarios" "$2" "$sim" run
+scenario_begin "iommu-sim run scenarios" "$2" "$sim" run
 
 # A passing run: status 0, every check ok, the steps that matter seen.
 expect_pass()
@@ -55,7 +55,7 @@ expect_bad()
 # --- The default scenario and every built-in board ------------------------
 run default
 expect_pass default
-expect_out default '^ipmmu-sim run: h3-salvator-xs, 1 guest$'
+expect_out default '^iommu-sim run: h3-salvator-xs, 1 guest$'
 expect_out default '/soc/mmc@ee140000 assigned to d1'
 expect_out default '/soc/sata@ee300000 assigned to d1'
 expect_out default '\[ok\] 17 of 17 IPMMUs up'

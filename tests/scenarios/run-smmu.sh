@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# 'ipmmu-sim' on the Arm SMMU boards (the sanitizer build): 'run' on the
+# 'iommu-sim' on the Arm SMMU boards (the sanitizer build): 'run' on the
 # ZCU102 (MMU-500, generic iommus binding) and on Seattle (two MMU-401s,
 # legacy mmu-masters) passes every check the SMMU issue asks for (boot,
 # probe, blocked streams, dom0, passthrough, DMA into the guest's pages,
@@ -7,14 +7,14 @@
 # fault, every page back); guests from configs; iommu=no-quarantine;
 # 'dt' (text, JSON, dot), 'check'; and the IPMMU board unchanged.
 #
-#   run-smmu.sh IPMMU_SIM WORK_DIR
+#   run-smmu.sh IOMMU_SIM WORK_DIR
 set -uo pipefail
 
 sim=$1
 here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=../lib/scenario.sh
 . "$here/../lib/scenario.sh"
-scenario_begin "ipmmu-sim on SMMU boards" "$2" "$sim"
+scenario_begin "iommu-sim on SMMU boards" "$2" "$sim"
 
 # A passing run on an SMMU board: every check the issue lists.
 expect_smmu_pass()

@@ -1,5 +1,5 @@
 /*
- * The xl-style configuration reader of 'ipmmu-sim run': what it accepts,
+ * The xl-style configuration reader of 'iommu-sim run': what it accepts,
  * the message (file:line: reason) for each kind of bad input, and a
  * mutation smoke run (no crash, no leak under the sanitizers, every
  * failure with a message).
@@ -13,7 +13,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "tools/ipmmu-sim/run_config.h"
+#include "tools/iommu-sim/run_config.h"
 
 static int parse(const char *text, struct run_guest *g, char *err,
                  size_t len)

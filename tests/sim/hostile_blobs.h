@@ -4,7 +4,7 @@
 /*
  * Broken and hostile device trees, each made from the built-in H3 board
  * by one edit: the inputs that once hung, crashed or fooled
- * 'ipmmu-sim run' (a property length near 4 GiB, a reserve map at the
+ * 'iommu-sim run' (a property length near 4 GiB, a reserve map at the
  * end of the blob, a blob shorter than its header, a name offset past
  * the strings, overlapping blocks, a lying strings size), every kind of
  * malformed 'iommus', and trees a boot cannot use (RAM over registers,

@@ -1,7 +1,7 @@
 /*
  * Writes every hostile tree of hostile_blobs.h into a directory as
  * NAME.dtb, and DIR/cases.txt with one "NAME<TAB>NODE<TAB>REASON" line
- * each, for the shell tests of every ipmmu-sim command.
+ * each, for the shell tests of every iommu-sim command.
  *
  *   mk_hostile DIR
  */

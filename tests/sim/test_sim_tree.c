@@ -1,5 +1,5 @@
 /*
- * The door of ipmmu-sim (tools/ipmmu-sim/sim_tree.h) and what sits at
+ * The door of iommu-sim (tools/iommu-sim/sim_tree.h) and what sits at
  * it: every hostile tree of hostile_blobs.h is refused with one line
  * naming the file, the node and the reason, and leaves no host tree; the
  * built-in boards pass; the xen,passthrough rewrite marks exactly the
@@ -19,9 +19,9 @@
 #include "boards/boards.h"
 #include "hosted/console.h"
 #include "tests/sim/hostile_blobs.h"
-#include "tools/ipmmu-sim/dtdev_path.h"
-#include "tools/ipmmu-sim/run_config.h"
-#include "tools/ipmmu-sim/sim_tree.h"
+#include "tools/iommu-sim/dtdev_path.h"
+#include "tools/iommu-sim/run_config.h"
+#include "tools/iommu-sim/sim_tree.h"
 
 static void refuses_every_hostile_tree(void **state)
 {
@@ -99,7 +99,7 @@ static void refuses_sizes_outside_the_limit(void **state)
     assert_non_null(strstr(err, "is outside 1..67108864 bytes"));
     assert_int_equal(sim_tree_load_board("h3", &t, NULL, err, sizeof(err)),
                      -1);
-    assert_string_equal(err, "no built-in board 'h3' (see ipmmu-sim boards)");
+    assert_string_equal(err, "no built-in board 'h3' (see iommu-sim boards)");
 }
 
 static void marks_exactly_the_named_nodes(void **state)

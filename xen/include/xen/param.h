@@ -35,7 +35,7 @@ struct kernel_param {
     } par;
     /*
      * Not in Xen: puts the parameter back to its built-in default, so
-     * that one process can boot several times (tests, ipmmu-sim).
+     * that one process can boot several times (tests, iommu-sim).
      * Optional for custom parameters; integer and boolean variables are
      * restored by cmdline_reset() from a copy taken before the first
      * parse, string variables are emptied.
