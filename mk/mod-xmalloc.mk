@@ -33,6 +33,7 @@ test-tsan: $(addprefix $(BUILD)/tsan/bin/,$(TSAN_TESTS))
 BENCHES += bench_xmalloc
 bench_xmalloc_SRCS := bench/xmalloc/bench_xmalloc.c bench/xmalloc/trace.c \
                       bench/xmalloc/backend.c bench/xmalloc/memory_latency.c \
+                      bench/xmalloc/tail_events.c \
                       bench/common/bench_report.c
 
 # Long runs: the stress test with 20,000,000 operations (checker every

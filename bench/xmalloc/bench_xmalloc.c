@@ -21,7 +21,9 @@
  * runs); BENCH_XMALLOC_WARM_ONLY=1 measures only xmalloc and glibc warm
  * (while tuning), BENCH_XMALLOC_ONLY=xmalloc|glibc only that backend
  * warm (under a profiler), BENCH_XMALLOC_CASE=N only case N (0 = T1 ..
- * 4 = T2 live 100000).  BENCH_XMALLOC_CHILD and BENCH_XMALLOC_HUGE are
+ * 4 = T2 live 100000).  BENCH_XMALLOC_TAIL=N: instead of the benchmark,
+ * xmalloc's latency on case N split by what the heap did on each
+ * operation (tail_events.c).  BENCH_XMALLOC_CHILD and BENCH_XMALLOC_HUGE are
  * internal (the re-executions).
  */
 #define _GNU_SOURCE         /* RUSAGE_THREAD */
@@ -37,6 +39,7 @@
 #include "bench/common/bench_report.h"
 #include "bench/xmalloc/backend.h"
 #include "bench/xmalloc/memory_latency.h"
+#include "bench/xmalloc/tail_events.h"
 #include "bench/xmalloc/trace.h"
 #include "hosted/console.h"
 
@@ -1042,6 +1045,12 @@ int main(int argc, char **argv)
         measure_copy_costs();
     if ( child )
         return child_main(child);
+    if ( getenv("BENCH_XMALLOC_TAIL") )
+    {
+        unsigned int c = (unsigned int)atoi(getenv("BENCH_XMALLOC_TAIL"));
+
+        return c < NR_CASES && tail_events_report(&traces[c]) ? 0 : 1;
+    }
 
     printf("xmalloc benchmark: TLSF heap vs the C library's allocators, "
            "same seeded traces\n(every heap on the host's transparent huge "

@@ -224,6 +224,15 @@ static bool pattern_kept(const void *p, uint32_t old, uint32_t new,
     return true;
 }
 
+static uint8_t (*replay_probe)(void);
+static uint8_t *replay_events;
+
+void trace_set_probe(uint8_t (*probe)(void), uint8_t *events)
+{
+    replay_probe = probe;
+    replay_events = events;
+}
+
 static inline uint64_t now_ns(void)
 {
     return bench_now_ns();
@@ -242,6 +251,8 @@ uint64_t trace_replay(const struct trace *t, const struct bench_backend *be,
         fprintf(stderr, "bench: out of memory for the replay\n");
         return 0;
     }
+    if ( lat_ns && replay_probe )
+        replay_probe();                 /* the state before op 0 */
     t0 = now_ns();
     for ( i = 0; i < t->nr_ops; i++ )
     {
@@ -277,7 +288,11 @@ uint64_t trace_replay(const struct trace *t, const struct bench_backend *be,
             break;
         }
         if ( lat_ns )
+        {
             lat_ns[i] = now_ns() - a;
+            if ( replay_probe )
+                replay_events[i] = replay_probe();
+        }
     }
     t1 = now_ns();
     elapsed = t1 - t0;

@@ -53,4 +53,12 @@ void trace_free(struct trace *t);
 uint64_t trace_replay(const struct trace *t, const struct bench_backend *be,
                       uint64_t *lat_ns, uint8_t *moved);
 
+/*
+ * While set, trace_replay() with lat_ns calls probe() after every timed
+ * operation, outside its timing, and stores what it returns in events[i]
+ * (what the heap did on operation i: bench/xmalloc/tail_events.c).
+ * NULL unsets it.
+ */
+void trace_set_probe(uint8_t (*probe)(void), uint8_t *events);
+
 #endif /* BENCH_XMALLOC_TRACE_H */

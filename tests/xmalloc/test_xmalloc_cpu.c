@@ -123,8 +123,20 @@ static void at_most_defer_max_frees_wait(void **state)
                          cached0 + (i + 1) * LARGE_BLOCK);
     }
     assert_int_equal(xmem_pool_check(NULL), 0);
-    /* The list is full: this free takes the lock and merges all of them. */
+    /*
+     * The list is full: this free takes the lock, merges DEFER_STEP of
+     * them and its own block; the next locked operation DEFER_STEP more.
+     */
     xfree(p[DEFER_MAX]);
+    assert_int_equal(xmalloc_cached_bytes(),
+                     cached0 + (DEFER_MAX - DEFER_STEP) * LARGE_BLOCK);
+    assert_int_equal(xmem_pool_check(NULL), 0);
+    assert_non_null(p[0] = xmalloc_bytes(LARGE));
+    assert_int_equal(xmalloc_cached_bytes(),
+                     cached0 + (DEFER_MAX - 2 * DEFER_STEP) * LARGE_BLOCK);
+    assert_int_equal(xmem_pool_check(NULL), 0);
+    xfree(p[0]);
+    drain_this_cpu();
     assert_int_equal(xmalloc_cached_bytes(), cached0);
     assert_int_equal(xmem_pool_check(NULL), 0);
 }

@@ -102,6 +102,26 @@ void xmem_deferred_release(struct xmem_pool *p, struct xmem_cpu_cache *c,
     __atomic_store_n(&c->bytes, c->bytes - bytes, __ATOMIC_RELAXED);
 }
 
+void xmem_deferred_release_some(struct xmem_pool *p,
+                                struct xmem_cpu_cache *c,
+                                struct list_head *gone)
+{
+    unsigned int n;
+
+    for ( n = 0; n < DEFER_STEP && c->deferred; n++ )
+    {
+        struct xmem_block *b = c->deferred;
+        unsigned long size = block_size(b);
+
+        c->deferred = b->next_free;
+        b->prev_free = NULL;
+        xmem_block_release_used(p, b, gone);
+        c->nr_deferred--;
+        __atomic_store_n(&c->blocks, c->blocks - 1, __ATOMIC_RELAXED);
+        __atomic_store_n(&c->bytes, c->bytes - size, __ATOMIC_RELAXED);
+    }
+}
+
 void xmem_cache_flush(struct xmem_pool *p, unsigned int cpu,
                       struct list_head *gone)
 {

@@ -32,13 +32,24 @@
 /*
  * Deferred frees (global heap only): a larger block freed on a CPU waits,
  * marked like a cached block, on that CPU's deferred list until the CPU
- * next takes the pool's lock (any allocation or realloc the caches do not
- * serve, a free that finds the list full, a flush), which merges them
- * all.  The free itself reads one header and takes no lock; it starts
+ * takes the pool's lock (an allocation the caches do not serve or a free
+ * that finds the list full merges DEFER_STEP of them; a growing realloc
+ * or a flush merges them all).  The free itself reads one header and
+ * takes no lock; it starts
  * fetching the neighbours the merge will touch, so by the time of the
  * merge they are in the CPU's cache.  At most DEFER_MAX blocks wait.
  */
 #define DEFER_MAX       8
+/*
+ * An allocation or a free that takes the lock merges at most DEFER_STEP
+ * of them (the most recent first), so no single operation pays for all
+ * DEFER_MAX merges: at a large live set each is several cache misses,
+ * and an operation that merged all of them made most of the slowest
+ * 0.1% (docs/xmalloc.md).  A growing realloc and a flush merge them all.
+ */
+#define DEFER_STEP      2
+
+BUILD_BUG_ON(DEFER_STEP < 1 || 2 * DEFER_STEP > DEFER_MAX);
 
 struct xmem_cpu_cache {
     struct xmem_block *list[QUICK_CLASSES];     /* linked by next_free */
@@ -178,6 +189,24 @@ void xmem_cache_flush(struct xmem_pool *p, unsigned int cpu,
 /* Merge CPU cache c's deferred frees into pool p (lock held); as above. */
 void xmem_deferred_release(struct xmem_pool *p, struct xmem_cpu_cache *c,
                            struct list_head *gone);
+
+/* Merge at most DEFER_STEP of c's deferred frees into p (lock held). */
+void xmem_deferred_release_some(struct xmem_pool *p,
+                                struct xmem_cpu_cache *c,
+                                struct list_head *gone);
+
+/* Merge a few of this CPU's deferred frees, if any, into p (lock held). */
+static always_inline void xmem_deferred_step(struct xmem_pool *p,
+                                             struct list_head *gone)
+{
+    struct xmem_cpu_cache *c;
+
+    if ( !p->quick_on )
+        return;
+    c = &xmem_cpu_caches[smp_processor_id()];
+    if ( unlikely(c->nr_deferred) )
+        xmem_deferred_release_some(p, c, gone);
+}
 
 /* Merge this CPU's deferred frees, if any, into p (lock held). */
 static always_inline void xmem_deferred_drain(struct xmem_pool *p,

@@ -374,7 +374,7 @@ void *xmem_pool_alloc_room(struct xmem_pool *p, unsigned long size,
     if ( size >= BLOCK_LIMIT - PAGE_SIZE * 2 )
         return NULL;
     spin_lock(&p->lock);
-    xmem_deferred_drain(p, &gone);
+    xmem_deferred_step(p, &gone);
     b = pool_take(p, block_need(size), align);
     if ( b && roomy )
         b->word |= BW_ROOMY;
@@ -438,7 +438,7 @@ void xmem_pool_free_block(struct xmem_pool *p, void *ptr)
         report_bad_free(p, ptr, why);
         return;
     }
-    xmem_deferred_drain(p, &gone);
+    xmem_deferred_step(p, &gone);
     xmem_block_release_used(p, b, &gone);
     spin_unlock(&p->lock);
     if ( unlikely(!list_empty(&gone)) )
