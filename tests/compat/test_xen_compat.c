@@ -287,6 +287,37 @@ static void cmdline_registers_parameters_as_xen(void **state)
     assert_int_not_equal(cmdline_strcmp("verbosex", "verbose"), 0);
 }
 
+/* Out of range: refused and reported, the parameter keeps its value
+ * (neither wrapped past 64 bits nor cut to the variable's width). */
+static void cmdline_refuses_numbers_out_of_range(void **state)
+{
+    (void)state;
+    cmdline_parse("compat-num=9");
+    assert_int_equal(opt_compat_num, 9);
+
+    console_capture_clear();
+    cmdline_parse("compat-num=4294967296");
+    assert_int_equal(opt_compat_num, 9);
+    assert_true(console_capture_contains("parameter \"compat-num\" has "
+                                         "invalid value \"4294967296\""));
+
+    console_capture_clear();
+    cmdline_parse("compat-num=0x10000000000000020");
+    assert_int_equal(opt_compat_num, 9);
+    assert_true(console_capture_contains("invalid value "
+                                         "\"0x10000000000000020\""));
+
+    console_capture_clear();
+    cmdline_parse("compat-num=18446744073709551648");
+    assert_int_equal(opt_compat_num, 9);
+    assert_true(console_capture_contains("invalid value "
+                                         "\"18446744073709551648\""));
+
+    /* The largest value that fits still does. */
+    cmdline_parse("compat-num=0xffffffff");
+    assert_int_equal(opt_compat_num, 0xffffffffU);
+}
+
 /* ---- An upstream-style driver on the core ---- */
 
 static void boot_compat_tree(void)
@@ -477,6 +508,8 @@ int main(void)
             cmdline_parses_the_iommu_option_as_xen, setup, teardown),
         cmocka_unit_test_setup_teardown(
             cmdline_registers_parameters_as_xen, setup, teardown),
+        cmocka_unit_test_setup_teardown(
+            cmdline_refuses_numbers_out_of_range, setup, teardown),
         cmocka_unit_test_setup_teardown(
             xen_driver_assigns_deassigns_and_tears_down, setup, teardown),
         cmocka_unit_test_setup_teardown(
