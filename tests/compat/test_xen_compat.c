@@ -13,6 +13,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include <xen/device_tree.h>
@@ -161,6 +163,26 @@ static void printk_c_conversions_match_the_c_library(void **state)
     /* Counting past the end of the buffer, as vsnprintf does. */
     assert_int_equal(xen_snprintf(want, 4, "%s", "abcdef"), 6);
     assert_string_equal(want, "abc");
+}
+
+/* With a precision, %s reads at most that many bytes: the array need not
+ * be terminated.  Here it ends where an unmapped page begins. */
+static void printk_precision_bounds_the_string_read(void **state)
+{
+    long page = sysconf(_SC_PAGESIZE);
+    char *map, *name;
+
+    (void)state;
+    map = mmap(NULL, 2 * page, PROT_READ | PROT_WRITE,
+               MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    assert_true(map != MAP_FAILED);
+    assert_int_equal(mprotect(map + page, page, PROT_NONE), 0);
+    name = map + page - 4;
+    memcpy(name, "ipmm", 4);
+    assert_string_equal(fmt("[%.4s]", name), "[ipmm]");
+    assert_string_equal(fmt("[%.*s]", 4, name), "[ipmm]");
+    assert_string_equal(fmt("[%-6.4s]", name), "[ipmm  ]");
+    munmap(map, 2 * page);
 }
 
 /* ---- Xen's header names ---- */
@@ -502,6 +524,8 @@ int main(void)
             printk_prints_bitmaps_and_buffers_as_xen, setup, teardown),
         cmocka_unit_test_setup_teardown(
             printk_c_conversions_match_the_c_library, setup, teardown),
+        cmocka_unit_test_setup_teardown(
+            printk_precision_bounds_the_string_read, setup, teardown),
         cmocka_unit_test_setup_teardown(
             headers_bring_what_xens_bring, setup, teardown),
         cmocka_unit_test_setup_teardown(
