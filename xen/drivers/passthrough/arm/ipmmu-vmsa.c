@@ -502,7 +502,12 @@ static int ipmmu_reassign_device(struct domain *s, struct domain *t,
                                  uint8_t devfn, struct device *dev)
 {
     struct ipmmu_master *m = dev_master(dev);
-    struct ipmmu_domain *from = to_ipmmu_domain(s);
+    /*
+     * dom_io has driver state but owns no master: from the quarantine,
+     * the device must be in none (and a failed move returns it there).
+     */
+    struct ipmmu_domain *from = s && !is_quarantine(s) ? to_ipmmu_domain(s)
+                                                       : NULL;
     struct ipmmu_domain *to;
     bool away = !t || is_quarantine(t);
     unsigned long flags;
@@ -513,7 +518,7 @@ static int ipmmu_reassign_device(struct domain *s, struct domain *t,
         return 0;    /* shut down: the driver let go of every device */
     if ( !m || !m->added )
         return -EINVAL;
-    if ( s && !is_quarantine(s) && m->owner != from )
+    if ( s && m->owner != from )
     {
         printk(XENLOG_ERR "IPMMU: %s: not assigned to %pd\n",
                ipmmu_dev_name(dev), s);
