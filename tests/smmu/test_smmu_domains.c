@@ -21,12 +21,14 @@
 #include <xen/iommu.h>
 #include <xen/mm.h>
 #include <xen/spinlock.h>
+#include <xen/xmalloc.h>
 #include <asm/domain.h>
 #include <asm/domain_build.h>
 #include <asm/p2m.h>
 
 #include "hosted/clock.h"
 #include "hosted/console.h"
+#include "hosted/mmio.h"
 #include "hosted/platform.h"
 #include "hw/phys_mem.h"
 #include "hw/soc.h"
@@ -772,6 +774,39 @@ static void destroy_returns_everything(void **state)
     smmu_test_shutdown();
 }
 
+/*
+ * The SMMUs go away while a guest still has a device (as the IPMMU's
+ * shutdown_with_device_assigned): the guest's later IOMMU teardown and
+ * the device's removal must not reach the freed SMMU structures through
+ * the device's record or the domain's context banks (ASan catches it).
+ */
+static void shutdown_with_device_assigned(void **state)
+{
+    unsigned long bytes = xmalloc_used_bytes();
+    unsigned long blocks = xmalloc_live_blocks();
+    unsigned int maps = hosted_mmio_live_mappings();
+    struct domain *d;
+
+    (void)state;
+    d = boot_guest_with("left", G_MMC);
+    console_capture_clear();
+
+    iommu_hardware_teardown();
+    assert_true(console_capture_contains("shutdown: " G_MMC " still "
+                                         "assigned to d1 (left)"));
+    assert_null(smmu_test_device(G_SMMU0));
+    iommu_domain_destroy(d);
+    assert_false(iommu_dt_device_is_assigned(dt_find_node_by_path(G_MMC)));
+    domain_destroy(d);
+    assert_int_equal(iommu_remove_dt_device(dt_find_node_by_path(G_MMC)),
+                     0);
+    smmu_test_platform_shutdown();
+
+    assert_int_equal(xmalloc_used_bytes(), bytes);
+    assert_int_equal(xmalloc_live_blocks(), blocks);
+    assert_int_equal(hosted_mmio_live_mappings(), maps);
+}
+
 #define TEST(t) cmocka_unit_test_teardown(t, smmu_test_teardown)
 
 int main(void)
@@ -795,6 +830,7 @@ int main(void)
         TEST(legacy_v1_guest_dma),
         TEST(fault_reports_rate_limited),
         TEST(destroy_returns_everything),
+        TEST(shutdown_with_device_assigned),
     };
 
     return cmocka_run_group_tests_name("smmu_domains", tests, NULL, NULL);
