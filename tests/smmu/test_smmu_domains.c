@@ -596,6 +596,38 @@ static void context_bank_exhaustion(void **state)
     smmu_test_shutdown();
 }
 
+/* From dom_io (the quarantine) only a device no domain owns moves: one
+ * of another domain stays with it, its entry still routed to its bank. */
+static void reassign_from_dom_io_takes_no_assigned_device(void **state)
+{
+    const struct iommu_ops *ops;
+    unsigned char buf[16] = { 0 };
+    struct domain *d1, *d2;
+    int n, cb2;
+
+    (void)state;
+    boot_generic();
+    ops = iommu_get_ops();
+    d1 = ipmmu_test_guest(1, "one", 16);
+    d2 = ipmmu_test_guest(2, "two", 16);
+    n = smmu_test_sme(G_SMMU0, 0x10, 0);
+    assert_int_equal(ipmmu_test_assign(d2, G_DMA0), 0);
+    cb2 = smmu_test_domain_cb(d2, G_SMMU0);
+
+    assert_int_equal(ops->reassign_device(dom_io, d1, 0, dev_of(G_DMA0)),
+                     -EINVAL);
+    assert_int_equal(smmu_test_domain_cb(d1, G_SMMU0), -1);
+    assert_int_equal(smmu_test_domain_cb(d2, G_SMMU0), cb2);
+    assert_int_equal(smmu_test_gr0(G_SMMU0, SMMU_GR0_S2CR(n)),
+                     S2CR_TYPE_TRANS | S2CR_CBNDX(cb2));
+    assert_int_equal(smmu_test_dma(G_SMMU0, 0x10, GUEST_RAM0_BASE, buf,
+                                   sizeof(buf), true, NULL), SMMU_OK);
+
+    domain_destroy(d1);
+    domain_destroy(d2);
+    smmu_test_shutdown();
+}
+
 /* reassign_device to NULL (upstream Xen) and to dom_io: taken away. */
 static void reassign_to_null_or_dom_io_takes_away(void **state)
 {
@@ -826,6 +858,7 @@ int main(void)
         TEST(shared_stream_group_rule),
         TEST(context_bank_exhaustion),
         TEST(reassign_to_null_or_dom_io_takes_away),
+        TEST(reassign_from_dom_io_takes_no_assigned_device),
         TEST(hardware_domain_dma),
         TEST(legacy_v1_guest_dma),
         TEST(fault_reports_rate_limited),

@@ -581,7 +581,8 @@ static int smmu_reassign_device(struct domain *s, struct domain *t,
         return 0;    /* shut down: the driver let go of every device */
     if ( !m || !m->added )
         return -EINVAL;
-    if ( !is_quarantine(s) && m->owner != from )
+    /* From the quarantine (dom_io): only a device no domain owns. */
+    if ( s && m->owner != from )
         return -EINVAL;
     if ( !is_quarantine(t) && !to )
         return -EINVAL;
