@@ -13,6 +13,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include <xen/device_tree.h>
@@ -163,6 +165,26 @@ static void printk_c_conversions_match_the_c_library(void **state)
     assert_string_equal(want, "abc");
 }
 
+/* With a precision, %s reads at most that many bytes: the array need not
+ * be terminated.  Here it ends where an unmapped page begins. */
+static void printk_precision_bounds_the_string_read(void **state)
+{
+    long page = sysconf(_SC_PAGESIZE);
+    char *map, *name;
+
+    (void)state;
+    map = mmap(NULL, 2 * page, PROT_READ | PROT_WRITE,
+               MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    assert_true(map != MAP_FAILED);
+    assert_int_equal(mprotect(map + page, page, PROT_NONE), 0);
+    name = map + page - 4;
+    memcpy(name, "ipmm", 4);
+    assert_string_equal(fmt("[%.4s]", name), "[ipmm]");
+    assert_string_equal(fmt("[%.*s]", 4, name), "[ipmm]");
+    assert_string_equal(fmt("[%-6.4s]", name), "[ipmm  ]");
+    munmap(map, 2 * page);
+}
+
 /* ---- Xen's header names ---- */
 
 static void headers_bring_what_xens_bring(void **state)
@@ -285,6 +307,37 @@ static void cmdline_registers_parameters_as_xen(void **state)
     assert_int_equal(parse_boolean("force", "forced", NULL), -1);
     assert_int_equal(cmdline_strcmp("verbose,x", "verbose"), 0);
     assert_int_not_equal(cmdline_strcmp("verbosex", "verbose"), 0);
+}
+
+/* Out of range: refused and reported, the parameter keeps its value
+ * (neither wrapped past 64 bits nor cut to the variable's width). */
+static void cmdline_refuses_numbers_out_of_range(void **state)
+{
+    (void)state;
+    cmdline_parse("compat-num=9");
+    assert_int_equal(opt_compat_num, 9);
+
+    console_capture_clear();
+    cmdline_parse("compat-num=4294967296");
+    assert_int_equal(opt_compat_num, 9);
+    assert_true(console_capture_contains("parameter \"compat-num\" has "
+                                         "invalid value \"4294967296\""));
+
+    console_capture_clear();
+    cmdline_parse("compat-num=0x10000000000000020");
+    assert_int_equal(opt_compat_num, 9);
+    assert_true(console_capture_contains("invalid value "
+                                         "\"0x10000000000000020\""));
+
+    console_capture_clear();
+    cmdline_parse("compat-num=18446744073709551648");
+    assert_int_equal(opt_compat_num, 9);
+    assert_true(console_capture_contains("invalid value "
+                                         "\"18446744073709551648\""));
+
+    /* The largest value that fits still does. */
+    cmdline_parse("compat-num=0xffffffff");
+    assert_int_equal(opt_compat_num, 0xffffffffU);
 }
 
 /* ---- An upstream-style driver on the core ---- */
@@ -472,11 +525,15 @@ int main(void)
         cmocka_unit_test_setup_teardown(
             printk_c_conversions_match_the_c_library, setup, teardown),
         cmocka_unit_test_setup_teardown(
+            printk_precision_bounds_the_string_read, setup, teardown),
+        cmocka_unit_test_setup_teardown(
             headers_bring_what_xens_bring, setup, teardown),
         cmocka_unit_test_setup_teardown(
             cmdline_parses_the_iommu_option_as_xen, setup, teardown),
         cmocka_unit_test_setup_teardown(
             cmdline_registers_parameters_as_xen, setup, teardown),
+        cmocka_unit_test_setup_teardown(
+            cmdline_refuses_numbers_out_of_range, setup, teardown),
         cmocka_unit_test_setup_teardown(
             xen_driver_assigns_deassigns_and_tears_down, setup, teardown),
         cmocka_unit_test_setup_teardown(

@@ -120,6 +120,47 @@ static void reassign_to_null_quarantines(void **state)
 }
 
 /*
+ * A move whose source is the quarantine (dom_io) is only for a device in
+ * quarantine: one of another domain stays with it (no steal), and a
+ * failed move never leaves a device with dom_io's driver state.
+ */
+static void reassign_from_dom_io_takes_no_assigned_device(void **state)
+{
+    struct soc_dma_result res;
+    struct domain *d1, *d2;
+    unsigned int c2;
+
+    (void)state;
+    boot_h3();
+    d1 = ipmmu_test_guest(1, "one", 64);
+    d2 = ipmmu_test_guest(2, "two", 64);
+    assert_int_equal(ipmmu_test_assign(d2, H3_SDHI2), 0);
+    c2 = drv_domain(d2)->ctx;
+
+    assert_int_equal(ipmmu_ops.reassign_device(dom_io, d1, 0,
+                                               dev_of(H3_SDHI2)), -EINVAL);
+    assert_int_equal(drv_domain(d2)->nr_masters, 1);
+    assert_int_equal(drv_domain(d1)->nr_masters, 0);
+    assert_int_equal(drv_domain(dom_io)->nr_masters, 0);
+    assert_int_equal(ipmmu_test_utlb_reg(H3_DS1, 34, 0),
+                     (c2 << 4) | IPMMU_IMUCTR_MMUEN);
+    res = dma_to(H3_SDHI2, GUEST_RAM0_BASE);
+    assert_int_equal(res.xlate.context, c2);
+
+    /* From quarantine for real: the device moves. */
+    assert_int_equal(iommu_deassign_dt_device(d2,
+                         dt_find_node_by_path(H3_SDHI2)), 0);
+    assert_int_equal(ipmmu_ops.reassign_device(dom_io, d1, 0,
+                                               dev_of(H3_SDHI2)), 0);
+    assert_int_equal(drv_domain(d1)->nr_masters, 1);
+    assert_int_equal(ipmmu_ops.reassign_device(d1, NULL, 0,
+                                               dev_of(H3_SDHI2)), 0);
+    domain_destroy(d1);
+    domain_destroy(d2);
+    ipmmu_test_shutdown();
+}
+
+/*
  * iommu=no-quarantine: masters that belong to no domain are left as
  * upstream Xen leaves them (uTLB translation off, DMA unchecked), the
  * boot log says so; assigned masters are translated as always.
@@ -192,6 +233,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_teardown(dom_io_is_set_up_by_the_core, teardown),
         cmocka_unit_test_teardown(reassign_to_null_quarantines, teardown),
+        cmocka_unit_test_teardown(
+            reassign_from_dom_io_takes_no_assigned_device, teardown),
         cmocka_unit_test_teardown(no_quarantine_leaves_masters_as_upstream,
                                   teardown),
         cmocka_unit_test_teardown(flush_polls_are_ordered_after_the_write,

@@ -19,6 +19,7 @@
 #include <xen/domain.h>
 #include <xen/errno.h>
 #include <xen/iommu.h>
+#include <xen/param.h>
 #include <asm/domain.h>
 
 #include "hosted/console.h"
@@ -300,8 +301,64 @@ static void disabled_partner_ignored(void **state)
     ipmmu_test_shutdown();
 }
 
+/* iommu=no-quarantine: a master of a guest must never bypass translation
+ * through a port it shares with a master of no domain; the port stays in
+ * the blocking context until the group is complete. */
+static void no_quarantine_incomplete_group_blocked(void **state)
+{
+    const struct shared_board *b;
+    const uint64_t ipa = GUEST_RAM0_BASE + 0x500000;
+    struct domain *d;
+
+    cmdline_parse("iommu=no-quarantine");
+    b = boot(state);
+    d = ipmmu_test_guest(1, "noq", 16);
+    assign(d, b->p[0].path, 0);
+    assert_group_blocked(b, d, ipa);
+    domain_destroy(d);
+    ipmmu_test_shutdown();
+}
+
+/* iommu=no-quarantine: a member leaving a complete group must not turn
+ * the port's translation off while its partners still belong to d. */
+static void no_quarantine_leaving_member_blocks_the_port(void **state)
+{
+    const struct shared_board *b;
+    const uint64_t ipa = GUEST_RAM0_BASE + 0x600000;
+    struct domain *d;
+    unsigned int i;
+
+    cmdline_parse("iommu=no-quarantine");
+    b = boot(state);
+    d = ipmmu_test_guest(1, "noq", 16);
+    for ( i = 0; i < b->nr; i++ )
+        assign(d, b->p[i].path, 0);
+    assert_group_translated(b, d, ipa);
+    assert_int_equal(iommu_deassign_dt_device(d,
+                         dt_find_node_by_path(b->p[0].path)), 0);
+    /* Fresh pages: the translated DMA above wrote the first ones. */
+    assert_group_blocked(b, d, ipa + 0x10000);
+    /* The last member leaving: the port is of no domain, off as upstream. */
+    for ( i = 1; i < b->nr; i++ )
+        assert_int_equal(iommu_deassign_dt_device(d,
+                             dt_find_node_by_path(b->p[i].path)), 0);
+    assert_int_equal(utlb_reg(b) & IPMMU_IMUCTR_MMUEN, 0);
+    domain_destroy(d);
+    ipmmu_test_shutdown();
+}
+
+static int teardown_cmdline(void **state)
+{
+    ipmmu_test_teardown(state);
+    cmdline_reset();
+    return 0;
+}
+
 #define TEST(t, b) \
     cmocka_unit_test_prestate_setup_teardown(t, NULL, ipmmu_test_teardown, \
+                                             (void *)&b)
+#define TEST_NOQ(t, b) \
+    cmocka_unit_test_prestate_setup_teardown(t, NULL, teardown_cmdline, \
                                              (void *)&b)
 
 int main(void)
@@ -318,6 +375,10 @@ int main(void)
         TEST(leaving_member_blocks_the_port, gen3),
         TEST(leaving_member_blocks_the_port, gen4),
         TEST(disabled_partner_ignored, gen3),
+        TEST_NOQ(no_quarantine_incomplete_group_blocked, gen3),
+        TEST_NOQ(no_quarantine_incomplete_group_blocked, gen4),
+        TEST_NOQ(no_quarantine_leaving_member_blocks_the_port, gen3),
+        TEST_NOQ(no_quarantine_leaving_member_blocks_the_port, gen4),
     };
 
     return cmocka_run_group_tests_name("ipmmu_shared", tests, NULL, NULL);

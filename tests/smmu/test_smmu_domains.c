@@ -21,12 +21,14 @@
 #include <xen/iommu.h>
 #include <xen/mm.h>
 #include <xen/spinlock.h>
+#include <xen/xmalloc.h>
 #include <asm/domain.h>
 #include <asm/domain_build.h>
 #include <asm/p2m.h>
 
 #include "hosted/clock.h"
 #include "hosted/console.h"
+#include "hosted/mmio.h"
 #include "hosted/platform.h"
 #include "hw/phys_mem.h"
 #include "hw/soc.h"
@@ -594,6 +596,38 @@ static void context_bank_exhaustion(void **state)
     smmu_test_shutdown();
 }
 
+/* From dom_io (the quarantine) only a device no domain owns moves: one
+ * of another domain stays with it, its entry still routed to its bank. */
+static void reassign_from_dom_io_takes_no_assigned_device(void **state)
+{
+    const struct iommu_ops *ops;
+    unsigned char buf[16] = { 0 };
+    struct domain *d1, *d2;
+    int n, cb2;
+
+    (void)state;
+    boot_generic();
+    ops = iommu_get_ops();
+    d1 = ipmmu_test_guest(1, "one", 16);
+    d2 = ipmmu_test_guest(2, "two", 16);
+    n = smmu_test_sme(G_SMMU0, 0x10, 0);
+    assert_int_equal(ipmmu_test_assign(d2, G_DMA0), 0);
+    cb2 = smmu_test_domain_cb(d2, G_SMMU0);
+
+    assert_int_equal(ops->reassign_device(dom_io, d1, 0, dev_of(G_DMA0)),
+                     -EINVAL);
+    assert_int_equal(smmu_test_domain_cb(d1, G_SMMU0), -1);
+    assert_int_equal(smmu_test_domain_cb(d2, G_SMMU0), cb2);
+    assert_int_equal(smmu_test_gr0(G_SMMU0, SMMU_GR0_S2CR(n)),
+                     S2CR_TYPE_TRANS | S2CR_CBNDX(cb2));
+    assert_int_equal(smmu_test_dma(G_SMMU0, 0x10, GUEST_RAM0_BASE, buf,
+                                   sizeof(buf), true, NULL), SMMU_OK);
+
+    domain_destroy(d1);
+    domain_destroy(d2);
+    smmu_test_shutdown();
+}
+
 /* reassign_device to NULL (upstream Xen) and to dom_io: taken away. */
 static void reassign_to_null_or_dom_io_takes_away(void **state)
 {
@@ -772,6 +806,39 @@ static void destroy_returns_everything(void **state)
     smmu_test_shutdown();
 }
 
+/*
+ * The SMMUs go away while a guest still has a device (as the IPMMU's
+ * shutdown_with_device_assigned): the guest's later IOMMU teardown and
+ * the device's removal must not reach the freed SMMU structures through
+ * the device's record or the domain's context banks (ASan catches it).
+ */
+static void shutdown_with_device_assigned(void **state)
+{
+    unsigned long bytes = xmalloc_used_bytes();
+    unsigned long blocks = xmalloc_live_blocks();
+    unsigned int maps = hosted_mmio_live_mappings();
+    struct domain *d;
+
+    (void)state;
+    d = boot_guest_with("left", G_MMC);
+    console_capture_clear();
+
+    iommu_hardware_teardown();
+    assert_true(console_capture_contains("shutdown: " G_MMC " still "
+                                         "assigned to d1 (left)"));
+    assert_null(smmu_test_device(G_SMMU0));
+    iommu_domain_destroy(d);
+    assert_false(iommu_dt_device_is_assigned(dt_find_node_by_path(G_MMC)));
+    domain_destroy(d);
+    assert_int_equal(iommu_remove_dt_device(dt_find_node_by_path(G_MMC)),
+                     0);
+    smmu_test_platform_shutdown();
+
+    assert_int_equal(xmalloc_used_bytes(), bytes);
+    assert_int_equal(xmalloc_live_blocks(), blocks);
+    assert_int_equal(hosted_mmio_live_mappings(), maps);
+}
+
 #define TEST(t) cmocka_unit_test_teardown(t, smmu_test_teardown)
 
 int main(void)
@@ -791,10 +858,12 @@ int main(void)
         TEST(shared_stream_group_rule),
         TEST(context_bank_exhaustion),
         TEST(reassign_to_null_or_dom_io_takes_away),
+        TEST(reassign_from_dom_io_takes_no_assigned_device),
         TEST(hardware_domain_dma),
         TEST(legacy_v1_guest_dma),
         TEST(fault_reports_rate_limited),
         TEST(destroy_returns_everything),
+        TEST(shutdown_with_device_assigned),
     };
 
     return cmocka_run_group_tests_name("smmu_domains", tests, NULL, NULL);

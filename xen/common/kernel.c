@@ -149,6 +149,9 @@ static int parse_number(const char *s, uint64_t *out)
             return -EINVAL;
         if ( d >= base )
             return -EINVAL;
+        /* Past 64 bits: refused, never wrapped into a small value. */
+        if ( v > (UINT64_MAX - d) / base )
+            return -EOVERFLOW;
         v = v * base + d;
     }
 
@@ -156,20 +159,26 @@ static int parse_number(const char *s, uint64_t *out)
     return 0;
 }
 
+/* A value out of the variable's range is refused, the variable kept. */
 static int store_integer(const struct kernel_param *p, uint64_t v)
 {
     switch ( p->len )
     {
     case 1:
+        if ( v > 0xff && v < (uint64_t)-0x80 )
+            return -EOVERFLOW;
         *(uint8_t *)p->par.var = v;
-        return v > 0xff && v < (uint64_t)-0x80 ? -EOVERFLOW : 0;
+        return 0;
     case 2:
+        if ( v > 0xffff && v < (uint64_t)-0x8000 )
+            return -EOVERFLOW;
         *(uint16_t *)p->par.var = v;
-        return v > 0xffff && v < (uint64_t)-0x8000 ? -EOVERFLOW : 0;
+        return 0;
     case 4:
+        if ( v > 0xffffffffULL && v < (uint64_t)-0x80000000LL )
+            return -EOVERFLOW;
         *(uint32_t *)p->par.var = v;
-        return v > 0xffffffffULL && v < (uint64_t)-0x80000000LL
-               ? -EOVERFLOW : 0;
+        return 0;
     case 8:
         *(uint64_t *)p->par.var = v;
         return 0;

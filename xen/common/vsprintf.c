@@ -57,7 +57,7 @@ static void put_str(struct out *o, const char *s, int width, int prec,
 
     if ( !s )
         s = "(null)";
-    while ( s[len] && (prec < 0 || len < prec) )
+    while ( (prec < 0 || len < prec) && s[len] )
         len++;
     if ( !(flags & F_LEFT) )
         put_n(o, ' ', width - len);

@@ -354,6 +354,11 @@ static void ipmmu_route_complete_utlbs(struct ipmmu_master *m,
             ipmmu_utlb_route(m->mmu, fwspec->ids[i], dom->ctx, dom);
             continue;
         }
+        /*
+         * Blocked even with iommu=no-quarantine: m is dom's now, and
+         * translation off would let its DMA bypass dom's P2M.
+         */
+        ipmmu_utlb_route(m->mmu, fwspec->ids[i], ipmmu_block_ctx, NULL);
         printk(XENLOG_WARNING "IPMMU: d%u (%s): %s: uTLB %u of %s stays "
                "blocked until every master behind it is assigned to d%u; "
                "it is shared with %s: they must be passed through "
@@ -407,13 +412,22 @@ static void ipmmu_detach_locked(struct ipmmu_master *m)
     for ( i = 0; i < fwspec->num_ids; i++ )
     {
         struct ipmmu_utlb *u = &m->mmu->utlb[fwspec->ids[i]];
+        bool was_routed = u->owner == dom;
 
-        if ( u->owner != dom )
+        if ( u->owner && !was_routed )
             continue;
-        ipmmu_utlb_unowned(m->mmu, fwspec->ids[i]);
         n = ipmmu_scan_utlb(m, fwspec->ids[i], dom, &scan);
+        /*
+         * Partners still with dom keep the port blocked, even with
+         * iommu=no-quarantine: translation off would let their DMA
+         * bypass dom's P2M.  Only a port of no domain is unowned.
+         */
+        if ( n > scan.missing )
+            ipmmu_utlb_route(m->mmu, fwspec->ids[i], ipmmu_block_ctx, NULL);
+        else
+            ipmmu_utlb_unowned(m->mmu, fwspec->ids[i]);
         /* Worth a line unless the whole domain is going away. */
-        if ( n > scan.missing && !dom->d->is_dying )
+        if ( was_routed && n > scan.missing && !dom->d->is_dying )
             printk(XENLOG_WARNING "IPMMU: d%u (%s): %s left: its uTLB %u "
                    "of %s is blocked again, so are its partners %s\n",
                    dom->d->domain_id, dom->d->name, ipmmu_dev_name(m->dev),
@@ -488,7 +502,12 @@ static int ipmmu_reassign_device(struct domain *s, struct domain *t,
                                  uint8_t devfn, struct device *dev)
 {
     struct ipmmu_master *m = dev_master(dev);
-    struct ipmmu_domain *from = to_ipmmu_domain(s);
+    /*
+     * dom_io has driver state but owns no master: from the quarantine,
+     * the device must be in none (and a failed move returns it there).
+     */
+    struct ipmmu_domain *from = s && !is_quarantine(s) ? to_ipmmu_domain(s)
+                                                       : NULL;
     struct ipmmu_domain *to;
     bool away = !t || is_quarantine(t);
     unsigned long flags;
@@ -499,7 +518,7 @@ static int ipmmu_reassign_device(struct domain *s, struct domain *t,
         return 0;    /* shut down: the driver let go of every device */
     if ( !m || !m->added )
         return -EINVAL;
-    if ( s && !is_quarantine(s) && m->owner != from )
+    if ( s && m->owner != from )
     {
         printk(XENLOG_ERR "IPMMU: %s: not assigned to %pd\n",
                ipmmu_dev_name(dev), s);

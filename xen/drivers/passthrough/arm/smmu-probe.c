@@ -550,6 +550,8 @@ static int smmu_probe(struct dt_device_node *np, const void *data)
 void smmu_shutdown(void)
 {
     struct smmu_device *smmu, *next;
+    struct smmu_master *m, *m_next;
+    LIST_HEAD(gone);
     unsigned long flags;
     unsigned int i;
 
@@ -560,6 +562,8 @@ void smmu_shutdown(void)
     spin_lock_irqsave(&smmu_lock, flags);
     list_for_each_entry_safe(smmu, next, &smmu_devices, list)
     {
+        /* Devices still registered (even assigned) forget the SMMU. */
+        smmu_release_masters_locked(smmu, &gone);
         for ( i = 0; i < smmu->nr_cbs; i++ )
         {
             if ( smmu->cbs[i].owner )
@@ -579,6 +583,9 @@ void smmu_shutdown(void)
         smmu_free(smmu);
     }
     spin_unlock_irqrestore(&smmu_lock, flags);
+
+    list_for_each_entry_safe(m, m_next, &gone, smmu_entry)
+        xfree(m);
 }
 
 DT_DEVICE_START(smmu, "Arm SMMU (v1/v2)", DEVICE_IOMMU)

@@ -577,9 +577,12 @@ static int smmu_reassign_device(struct domain *s, struct domain *t,
     int rc = 0;
 
     (void)devfn;
+    if ( !m && list_empty(&smmu_devices) )
+        return 0;    /* shut down: the driver let go of every device */
     if ( !m || !m->added )
         return -EINVAL;
-    if ( !is_quarantine(s) && m->owner != from )
+    /* From the quarantine (dom_io): only a device no domain owns. */
+    if ( s && m->owner != from )
         return -EINVAL;
     if ( !is_quarantine(t) && !to )
         return -EINVAL;
@@ -618,6 +621,38 @@ static void smmu_free_fwspec_priv(struct device *dev, void *priv)
     spin_unlock_irqrestore(&smmu_lock, flags);
 
     xfree(m);
+}
+
+/*
+ * Shutdown (lock held): every master of smmu, assigned or not, lets go
+ * of it before it is freed, and its device drops the pointer to its
+ * record, so that a later teardown or removal reaches nothing freed; the
+ * records move to 'gone' for the caller to free once the lock is dropped.
+ */
+void smmu_release_masters_locked(struct smmu_device *smmu,
+                                 struct list_head *gone)
+{
+    struct smmu_master *m, *next;
+
+    list_for_each_entry_safe(m, next, &smmu->masters, smmu_entry)
+    {
+        struct iommu_fwspec *fwspec = dev_iommu_fwspec_get(m->dev);
+
+        if ( m->owner )
+        {
+            printk(XENLOG_WARNING "SMMU: %s: shutdown: %s still assigned to "
+                   "d%u (%s), taken away\n", smmu->name,
+                   smmu_dev_name(m->dev), m->owner->d->domain_id,
+                   m->owner->d->name);
+            smmu_detach_locked(m);
+        }
+        if ( m->added )
+            smmu_unregister_locked(m);
+        if ( fwspec && fwspec->iommu_priv == m )
+            fwspec->iommu_priv = NULL;
+        list_del(&m->smmu_entry);
+        list_add_tail(&m->smmu_entry, gone);
+    }
 }
 
 /* ---- Domains: life cycle and flush ---- */

@@ -137,6 +137,9 @@ bool smmu_quarantine(void);
 struct smmu_device *smmu_find_device(const struct dt_device_node *np);
 const char *smmu_dev_name(struct device *dev);
 void smmu_shutdown(void);
+/* smmu.c: shutdown's part for the masters of smmu (lock held). */
+void smmu_release_masters_locked(struct smmu_device *smmu,
+                                 struct list_head *gone);
 
 /* smmu.c, for the legacy binding registered at probe. */
 int smmu_master_create(struct device *dev, struct smmu_device *smmu);
