@@ -524,7 +524,12 @@ static void shared_stream_group_rule(void **state)
     assert_int_equal(smmu_test_device(G_SMMU0)->smes[n].refs, 2);
     d1 = ipmmu_test_guest(1, "owner", 16);
     d2 = ipmmu_test_guest(2, "intruder", 16);
+    console_capture_clear();
     assert_int_equal(ipmmu_test_assign(d1, G_GPU), 0);
+    /* The vpu, still quarantined, shares the entry: it stays blocked. */
+    assert_int_equal(smmu_test_gr0(G_SMMU0, SMMU_GR0_S2CR(n)),
+                     S2CR_TYPE_FAULT);
+    assert_true(console_capture_contains("stays blocked until " G_VPU));
 
     console_capture_clear();
     assert_int_equal(ipmmu_test_assign(d2, G_VPU), -EINVAL);
@@ -533,21 +538,31 @@ static void shared_stream_group_rule(void **state)
     assert_true(console_capture_contains("with " G_GPU ", assigned to d1 "
                                          "(owner)"));
     assert_int_equal(smmu_test_domain_cb(d2, G_SMMU0), -1);
+    assert_int_equal(smmu_test_gr0(G_SMMU0, SMMU_GR0_S2CR(n)),
+                     S2CR_TYPE_FAULT);
 
+    /* The group is complete: the entry translates in d1's bank. */
     assert_int_equal(ipmmu_test_assign(d1, G_VPU), 0);
-    assert_int_equal(iommu_deassign_dt_device(d1,
-                         dt_find_node_by_path(G_GPU)), 0);
-    /* The vpu still uses the entry: it stays with d1. */
     assert_int_equal(smmu_test_gr0(G_SMMU0, SMMU_GR0_S2CR(n)),
                      S2CR_TYPE_TRANS |
                      S2CR_CBNDX(smmu_test_domain_cb(d1, G_SMMU0)));
+    /* The gpu leaves: its DMA must not reach d1, so the entry blocks. */
+    assert_int_equal(iommu_deassign_dt_device(d1,
+                         dt_find_node_by_path(G_GPU)), 0);
+    assert_int_equal(smmu_test_gr0(G_SMMU0, SMMU_GR0_S2CR(n)),
+                     S2CR_TYPE_FAULT);
+    assert_int_equal(ipmmu_test_assign(d2, G_GPU), -EINVAL);
     assert_int_equal(iommu_deassign_dt_device(d1,
                          dt_find_node_by_path(G_VPU)), 0);
     assert_int_equal(smmu_test_gr0(G_SMMU0, SMMU_GR0_S2CR(n)),
                      S2CR_TYPE_FAULT);
     assert_int_equal(smmu_test_domain_cb(d1, G_SMMU0), -1);
-    /* Now d2 may have it. */
+    /* Now d2 may have both. */
     assert_int_equal(ipmmu_test_assign(d2, G_VPU), 0);
+    assert_int_equal(ipmmu_test_assign(d2, G_GPU), 0);
+    assert_int_equal(smmu_test_gr0(G_SMMU0, SMMU_GR0_S2CR(n)),
+                     S2CR_TYPE_TRANS |
+                     S2CR_CBNDX(smmu_test_domain_cb(d2, G_SMMU0)));
 
     domain_destroy(d1);
     domain_destroy(d2);

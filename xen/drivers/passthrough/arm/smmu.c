@@ -415,50 +415,87 @@ static void domain_put_ctx(struct smmu_domain *dom, struct smmu_ctx *ctx)
 
 /* ---- Domains: masters ---- */
 
-/* -EINVAL if an entry of m is owned by a domain other than dom. */
+/* A master other than 'except' using entry n that dom does not own. */
+static struct smmu_master *sme_outsider(struct smmu_device *smmu,
+                                        struct smmu_domain *dom,
+                                        struct smmu_master *except,
+                                        unsigned int n)
+{
+    struct smmu_master *m;
+
+    list_for_each_entry(m, &smmu->masters, smmu_entry)
+        if ( m != except && m->owner != dom && master_uses_sme(m, n) )
+            return m;
+
+    return NULL;
+}
+
+/*
+ * -EINVAL if a master sharing an entry with m belongs to a domain other
+ * than dom: one entry cannot tell its masters apart, so they can only be
+ * passed through together, to one domain (as the IPMMU's shared uTLBs).
+ */
 static int check_group(struct smmu_master *m, struct smmu_domain *dom)
 {
     struct iommu_fwspec *fwspec = dev_iommu_fwspec_get(m->dev);
+    struct smmu_master *other;
     unsigned int i;
 
     for ( i = 0; i < fwspec->num_ids; i++ )
     {
         unsigned int n = master_sme(m->smmu, fwspec->ids[i]);
-        struct smmu_sme *e;
-        struct smmu_master *other;
 
         if ( n == SMMU_NONE )
             continue;
-        e = &m->smmu->smes[n];
-        if ( !e->owner || e->owner == dom )
-            continue;
-
-        other = sme_partner(m->smmu, e->owner, m, n);
-        printk(XENLOG_ERR "SMMU: cannot assign %s to d%u (%s): its stream "
-               "%#x shares stream match entry %u of %s with %s, assigned to "
-               "d%u (%s)\n", smmu_dev_name(m->dev), dom->d->domain_id,
-               dom->d->name, SMMU_FWID_SID(fwspec->ids[i]), n, m->smmu->name,
-               other ? smmu_dev_name(other->dev) : "another device",
-               e->owner->d->domain_id, e->owner->d->name);
-        return -EINVAL;
+        list_for_each_entry(other, &m->smmu->masters, smmu_entry)
+        {
+            if ( other == m || !other->owner || other->owner == dom ||
+                 !master_uses_sme(other, n) )
+                continue;
+            printk(XENLOG_ERR "SMMU: cannot assign %s to d%u (%s): its "
+                   "stream %#x shares stream match entry %u of %s with %s, "
+                   "assigned to d%u (%s): they must be passed through "
+                   "together, to one domain\n", smmu_dev_name(m->dev),
+                   dom->d->domain_id, dom->d->name,
+                   SMMU_FWID_SID(fwspec->ids[i]), n, m->smmu->name,
+                   smmu_dev_name(other->dev), other->owner->d->domain_id,
+                   other->owner->d->name);
+            return -EINVAL;
+        }
     }
 
     return 0;
 }
 
-/* Route every entry of m to bank cb for owner (SMMU_NONE: block). */
+/*
+ * Route every entry of m to dom's bank cb, except an entry that a master
+ * dom does not own also uses: it stays blocked until the group is
+ * complete, so that master's DMA never reaches dom.
+ */
 static void master_route(struct smmu_master *m, unsigned int cb,
-                         struct smmu_domain *owner)
+                         struct smmu_domain *dom)
 {
     struct iommu_fwspec *fwspec = dev_iommu_fwspec_get(m->dev);
+    struct smmu_master *missing;
     unsigned int i;
 
     for ( i = 0; i < fwspec->num_ids; i++ )
     {
         unsigned int n = master_sme(m->smmu, fwspec->ids[i]);
 
-        if ( n != SMMU_NONE )
-            smmu_sme_route(m->smmu, n, cb, owner);
+        if ( n == SMMU_NONE )
+            continue;
+        missing = sme_outsider(m->smmu, dom, m, n);
+        if ( missing )
+        {
+            printk(XENLOG_WARNING "SMMU: d%u (%s): %s: stream match entry "
+                   "%u of %s stays blocked until %s, which shares it, is "
+                   "assigned to d%u too\n", dom->d->domain_id, dom->d->name,
+                   smmu_dev_name(m->dev), n, m->smmu->name,
+                   smmu_dev_name(missing->dev), dom->d->domain_id);
+            continue;
+        }
+        smmu_sme_route(m->smmu, n, cb, dom);
     }
 }
 
@@ -490,10 +527,10 @@ static int smmu_attach_locked(struct smmu_master *m, struct smmu_domain *dom)
         m->held_since_attach = true;
     }
 
-    master_route(m, ctx->cb, dom);
     list_add_tail(&m->domain_entry, &dom->masters);
     ctx->nr_masters++;
     m->owner = dom;
+    master_route(m, ctx->cb, dom);
 
     return 0;
 }
@@ -510,10 +547,19 @@ static void smmu_detach_locked(struct smmu_master *m)
     {
         unsigned int n = master_sme(m->smmu, fwspec->ids[i]);
 
-        /* An entry another master of dom still uses stays with dom. */
-        if ( n == SMMU_NONE || sme_partner(m->smmu, dom, m, n) )
+        if ( n == SMMU_NONE )
             continue;
+        /*
+         * m goes to quarantine: an entry it shares is blocked too, so m's
+         * DMA cannot reach dom through it; the partners that stay with
+         * dom wait until m comes back.
+         */
         smmu_sme_route(m->smmu, n, SMMU_NONE, NULL);
+        if ( !dom->d->is_dying && sme_partner(m->smmu, dom, m, n) )
+            printk(XENLOG_WARNING "SMMU: d%u (%s): %s left: stream match "
+                   "entry %u of %s is blocked again, so are the partners "
+                   "that share it\n", dom->d->domain_id, dom->d->name,
+                   smmu_dev_name(m->dev), n, m->smmu->name);
     }
 
     if ( m->held_since_attach )
