@@ -51,4 +51,5 @@ test-real-dtbs: $(BUILD)/asan/bin/test_real_dtbs $(BUILD)/asan/bin/iommu-sim
 
 # --- Benchmark -------------------------------------------------------------
 BENCHES += bench_dt
-bench_dt_SRCS := bench/dt/bench_dt.c bench/common/bench_report.c
+bench_dt_SRCS := bench/dt/bench_dt.c bench/common/bench_report.c \
+                 bench/common/bench_fdt.c

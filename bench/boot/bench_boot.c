@@ -36,6 +36,7 @@
 #include <xen/iommu.h>
 #include <xen/sched.h>
 #include <asm/domain_build.h>
+#include "bench/common/bench_fdt.h"
 #include "bench/common/bench_report.h"
 #include "boards/boards.h"
 #include "hosted/console.h"
@@ -192,17 +193,6 @@ static void measure(const char *label, const void *fdt, size_t size,
 #define PH_CACHE0   0x100
 #define GEN3_UTLBS  48
 
-static int prop_cells(void *fdt, const char *name, const uint32_t *v,
-                      unsigned int n)
-{
-    fdt32_t cells[8];
-    unsigned int i;
-
-    for ( i = 0; i < n; i++ )
-        cells[i] = cpu_to_fdt32(v[i]);
-    return fdt_property(fdt, name, cells, n * sizeof(cells[0]));
-}
-
 static int add_cache(void *fdt, unsigned int k)
 {
     char name[32];
@@ -210,9 +200,9 @@ static int add_cache(void *fdt, unsigned int k)
     snprintf(name, sizeof(name), "iommu@%x", 0xe6000000U + k * 0x10000);
     if ( fdt_begin_node(fdt, name) ||
          fdt_property_string(fdt, "compatible", "renesas,ipmmu-r8a7795") ||
-         prop_cells(fdt, "reg", (uint32_t[]){ 0, 0xe6000000U + k * 0x10000,
+         bench_fdt_prop_u32s(fdt, "reg", (uint32_t[]){ 0, 0xe6000000U + k * 0x10000,
                                               0, 0x1000 }, 4) ||
-         prop_cells(fdt, "renesas,ipmmu-main",
+         bench_fdt_prop_u32s(fdt, "renesas,ipmmu-main",
                     (uint32_t[]){ PH_ROOT, k }, 2) ||
          fdt_property_u32(fdt, "#iommu-cells", 1) ||
          fdt_property_u32(fdt, "phandle", PH_CACHE0 + k) )
@@ -248,7 +238,7 @@ static void *make_soc(unsigned int masters, unsigned int caches,
 
     FDT_OK(fdt_begin_node(fdt, "memory@48000000"));
     FDT_OK(fdt_property_string(fdt, "device_type", "memory"));
-    FDT_OK(prop_cells(fdt, "reg", (uint32_t[]){ 0, 0x48000000, 0,
+    FDT_OK(bench_fdt_prop_u32s(fdt, "reg", (uint32_t[]){ 0, 0x48000000, 0,
                                                 0x38000000 }, 4));
     FDT_OK(fdt_end_node(fdt));
 
@@ -262,14 +252,14 @@ static void *make_soc(unsigned int masters, unsigned int caches,
     FDT_OK(fdt_property_string(fdt, "compatible", "arm,gic-400"));
     FDT_OK(fdt_property_u32(fdt, "#interrupt-cells", 3));
     FDT_OK(fdt_property(fdt, "interrupt-controller", NULL, 0));
-    FDT_OK(prop_cells(fdt, "reg", (uint32_t[]){ 0, 0xf1010000, 0, 0x1000 },
+    FDT_OK(bench_fdt_prop_u32s(fdt, "reg", (uint32_t[]){ 0, 0xf1010000, 0, 0x1000 },
                       4));
     FDT_OK(fdt_property_u32(fdt, "phandle", PH_GIC));
     FDT_OK(fdt_end_node(fdt));
 
     FDT_OK(fdt_begin_node(fdt, "chipid@fff00044"));
     FDT_OK(fdt_property_string(fdt, "compatible", "renesas,prr"));
-    FDT_OK(prop_cells(fdt, "reg", (uint32_t[]){ 0, 0xfff00044, 0, 4 }, 4));
+    FDT_OK(bench_fdt_prop_u32s(fdt, "reg", (uint32_t[]){ 0, 0xfff00044, 0, 4 }, 4));
     FDT_OK(fdt_property_u32(fdt, "renesas,prr-value", 0x4f20));
     FDT_OK(fdt_end_node(fdt));
 
@@ -277,9 +267,9 @@ static void *make_soc(unsigned int masters, unsigned int caches,
         FDT_OK(add_cache(fdt, i));
     FDT_OK(fdt_begin_node(fdt, "iommu@e67b0000"));
     FDT_OK(fdt_property_string(fdt, "compatible", "renesas,ipmmu-r8a7795"));
-    FDT_OK(prop_cells(fdt, "reg", (uint32_t[]){ 0, 0xe67b0000, 0, 0x1000 },
+    FDT_OK(bench_fdt_prop_u32s(fdt, "reg", (uint32_t[]){ 0, 0xe67b0000, 0, 0x1000 },
                       4));
-    FDT_OK(prop_cells(fdt, "interrupts",
+    FDT_OK(bench_fdt_prop_u32s(fdt, "interrupts",
                       (uint32_t[]){ 0, 196, 4, 0, 197, 4 }, 6));
     FDT_OK(fdt_property_u32(fdt, "#iommu-cells", 1));
     FDT_OK(fdt_property_u32(fdt, "phandle", PH_ROOT));
@@ -292,10 +282,10 @@ static void *make_soc(unsigned int masters, unsigned int caches,
         snprintf(name, sizeof(name), "dma@%x", 0x90000000U + i * 0x1000);
         FDT_OK(fdt_begin_node(fdt, name));
         FDT_OK(fdt_property_string(fdt, "compatible", "vendor,dma-master"));
-        FDT_OK(prop_cells(fdt, "reg", (uint32_t[]){ 0, 0x90000000U +
+        FDT_OK(bench_fdt_prop_u32s(fdt, "reg", (uint32_t[]){ 0, 0x90000000U +
                                                     i * 0x1000, 0, 0x1000 },
                           4));
-        FDT_OK(prop_cells(fdt, "iommus",
+        FDT_OK(bench_fdt_prop_u32s(fdt, "iommus",
                           (uint32_t[]){ PH_CACHE0 + i % caches,
                                         (i / caches) % GEN3_UTLBS }, 2));
         FDT_OK(fdt_end_node(fdt));

@@ -25,6 +25,7 @@
 #include <libfdt.h>
 
 #include <xen/device_tree.h>
+#include "bench/common/bench_fdt.h"
 #include "bench/common/bench_report.h"
 #include "boards/boards.h"
 #include "hosted/console.h"
@@ -190,17 +191,6 @@ static double time_fdt(const void *fdt, unsigned int reps,
 
 #define FDT_OK(call) do { if ( (call) != 0 ) goto fail; } while ( 0 )
 
-static int prop_u32s(void *fdt, const char *name, const uint32_t *v,
-                     unsigned int n)
-{
-    fdt32_t cells[8];
-    unsigned int i;
-
-    for ( i = 0; i < n; i++ )
-        cells[i] = cpu_to_fdt32(v[i]);
-    return fdt_property(fdt, name, cells, n * sizeof(cells[0]));
-}
-
 /*
  * A tree of about 'nodes' nodes shaped like an SoC: /soc with 16 IPMMUs
  * and groups of 100 devices (a bus node each), every device with a
@@ -218,23 +208,23 @@ static void *make_tree(unsigned int nodes, size_t *size)
     FDT_OK(fdt_create(fdt, cap));
     FDT_OK(fdt_finish_reservemap(fdt));
     FDT_OK(fdt_begin_node(fdt, ""));
-    FDT_OK(prop_u32s(fdt, "#address-cells", (uint32_t[]){ 2 }, 1));
-    FDT_OK(prop_u32s(fdt, "#size-cells", (uint32_t[]){ 2 }, 1));
+    FDT_OK(bench_fdt_prop_u32s(fdt, "#address-cells", (uint32_t[]){ 2 }, 1));
+    FDT_OK(bench_fdt_prop_u32s(fdt, "#size-cells", (uint32_t[]){ 2 }, 1));
     FDT_OK(fdt_begin_node(fdt, "soc"));
     FDT_OK(fdt_property_string(fdt, "compatible", "simple-bus"));
-    FDT_OK(prop_u32s(fdt, "#address-cells", (uint32_t[]){ 2 }, 1));
-    FDT_OK(prop_u32s(fdt, "#size-cells", (uint32_t[]){ 2 }, 1));
-    FDT_OK(prop_u32s(fdt, "ranges", (uint32_t[]){ 0, 0, 0, 0, 1, 0 }, 6));
+    FDT_OK(bench_fdt_prop_u32s(fdt, "#address-cells", (uint32_t[]){ 2 }, 1));
+    FDT_OK(bench_fdt_prop_u32s(fdt, "#size-cells", (uint32_t[]){ 2 }, 1));
+    FDT_OK(bench_fdt_prop_u32s(fdt, "ranges", (uint32_t[]){ 0, 0, 0, 0, 1, 0 }, 6));
     for ( i = 0; i < 16; i++, made++ )
     {
         snprintf(name, sizeof(name), "iommu@%x", 0xe6000000 + i * 0x10000);
         FDT_OK(fdt_begin_node(fdt, name));
         FDT_OK(fdt_property_string(fdt, "compatible",
                                    "renesas,ipmmu-r8a7795"));
-        FDT_OK(prop_u32s(fdt, "reg", (uint32_t[]){ 0, 0xe6000000 + i *
+        FDT_OK(bench_fdt_prop_u32s(fdt, "reg", (uint32_t[]){ 0, 0xe6000000 + i *
                                                    0x10000, 0, 0x1000 }, 4));
-        FDT_OK(prop_u32s(fdt, "#iommu-cells", (uint32_t[]){ 1 }, 1));
-        FDT_OK(prop_u32s(fdt, "phandle", (uint32_t[]){ i + 1 }, 1));
+        FDT_OK(bench_fdt_prop_u32s(fdt, "#iommu-cells", (uint32_t[]){ 1 }, 1));
+        FDT_OK(bench_fdt_prop_u32s(fdt, "phandle", (uint32_t[]){ i + 1 }, 1));
         FDT_OK(fdt_end_node(fdt));
     }
     for ( i = 0; made < nodes; g++ )
@@ -243,8 +233,8 @@ static void *make_tree(unsigned int nodes, size_t *size)
 
         snprintf(name, sizeof(name), "bus@%x", g);
         FDT_OK(fdt_begin_node(fdt, name));
-        FDT_OK(prop_u32s(fdt, "#address-cells", (uint32_t[]){ 2 }, 1));
-        FDT_OK(prop_u32s(fdt, "#size-cells", (uint32_t[]){ 2 }, 1));
+        FDT_OK(bench_fdt_prop_u32s(fdt, "#address-cells", (uint32_t[]){ 2 }, 1));
+        FDT_OK(bench_fdt_prop_u32s(fdt, "#size-cells", (uint32_t[]){ 2 }, 1));
         FDT_OK(fdt_property(fdt, "ranges", NULL, 0));
         made++;
         for ( k = 0; k < 100 && made < nodes; k++, i++, made++ )
@@ -252,10 +242,10 @@ static void *make_tree(unsigned int nodes, size_t *size)
             snprintf(name, sizeof(name), "dev@%x", 0x80000000u + i * 0x100);
             FDT_OK(fdt_begin_node(fdt, name));
             FDT_OK(fdt_property_string(fdt, "compatible", "vendor,device"));
-            FDT_OK(prop_u32s(fdt, "reg", (uint32_t[]){ 0, 0x80000000u +
+            FDT_OK(bench_fdt_prop_u32s(fdt, "reg", (uint32_t[]){ 0, 0x80000000u +
                                                        i * 0x100, 0, 0x100 },
                              4));
-            FDT_OK(prop_u32s(fdt, "iommus",
+            FDT_OK(bench_fdt_prop_u32s(fdt, "iommus",
                              (uint32_t[]){ i % 16 + 1, i % 48 }, 2));
             FDT_OK(fdt_end_node(fdt));
         }

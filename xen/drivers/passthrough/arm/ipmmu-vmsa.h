@@ -70,6 +70,14 @@ struct ipmmu_device {
     /* Every instance: uTLBs routed to each context from this IPMMU. */
     unsigned int ctx_refs[IPMMU_MAX_CONTEXTS];
     struct ipmmu_utlb utlb[IPMMU_MAX_UTLBS];
+
+    /*
+     * Every instance: how many available nodes of the tree name each
+     * uTLB, counted on the first partner query (the tree is fixed once
+     * the IPMMUs are up), so that only shared uTLBs walk the tree.
+     */
+    bool tree_counted;
+    uint16_t tree_users[IPMMU_MAX_UTLBS];
 };
 
 /* The driver's part of a domain (dom_iommu(d)->arch.priv). */
@@ -137,10 +145,11 @@ void ipmmu_fault_log_flush(struct ipmmu_fault_log *log, const char *who);
 
 /*
  * ipmmu-vmsa-share.c (lock held).  The masters of the tree that name
- * uTLB utlb of mmu (available nodes only, each once), other than 'self':
- * fn is called for each; returns how many there are.
+ * uTLB utlb of mmu (available nodes only, each once), other than 'self',
+ * a node that names utlb itself: fn is called for each; returns how many
+ * there are.
  */
-unsigned int ipmmu_utlb_partners(const struct ipmmu_device *mmu,
+unsigned int ipmmu_utlb_partners(struct ipmmu_device *mmu,
                                  uint32_t utlb,
                                  const struct dt_device_node *self,
                                  void (*fn)(struct dt_device_node *np,
