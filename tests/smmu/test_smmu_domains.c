@@ -33,6 +33,7 @@
 #include "hosted/ram.h"
 #include "hw/phys_mem.h"
 #include "hw/soc.h"
+#include "xen/drivers/passthrough/arm/ipmmu-vmsa-stats.h"
 
 #include "smmu_test_env.h"
 
@@ -929,6 +930,37 @@ static void teardown_before_destroying_two_guests(void **state)
     assert_int_equal(hosted_mmio_live_mappings(), maps);
 }
 
+/*
+ * The IPMMU driver's fault counters asked about a domain of the SMMU
+ * driver (dom_iommu(d)->arch.priv is an SMMU domain then): an error,
+ * the caller's structure untouched, never the SMMU domain read as an
+ * IPMMU one.  The SMMU's own counter is unaffected.
+ */
+static void ipmmu_counters_refuse_smmu_domain(void **state)
+{
+    const uint64_t ipa = GUEST_RAM0_BASE + 64 * MIB;
+    struct ipmmu_fault_stats st, untouched;
+    unsigned char buf[32] = { 0 };
+    struct domain *d;
+
+    (void)state;
+    d = boot_guest_with("smmu-only", G_MMC);
+    assert_int_equal(smmu_test_dma(G_SMMU0, 0x20, ipa, buf, sizeof(buf),
+                                   true, NULL), SMMU_FAULT_TF);
+    assert_non_null(dom_iommu(d)->arch.priv);
+
+    memset(&st, 0xa5, sizeof(st));
+    memcpy(&untouched, &st, sizeof(st));
+    assert_int_equal(ipmmu_domain_fault_stats(d, &st), -ENODEV);
+    assert_memory_equal(&st, &untouched, sizeof(st));
+    assert_int_equal(ipmmu_domain_fault_stats(hardware_domain, &st),
+                     -ENODEV);
+    assert_int_equal(smmu_domain_fault_count(d), 1);
+
+    domain_destroy(d);
+    smmu_test_shutdown();
+}
+
 #define TEST(t) cmocka_unit_test_teardown(t, smmu_test_teardown)
 
 int main(void)
@@ -955,6 +987,7 @@ int main(void)
         TEST(destroy_returns_everything),
         TEST(shutdown_with_device_assigned),
         TEST(teardown_before_destroying_two_guests),
+        TEST(ipmmu_counters_refuse_smmu_domain),
     };
 
     return cmocka_run_group_tests_name("smmu_domains", tests, NULL, NULL);

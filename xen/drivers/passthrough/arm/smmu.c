@@ -774,9 +774,17 @@ static int smmu_iotlb_flush(struct domain *d, dfn_t dfn,
 
 unsigned long smmu_domain_fault_count(const struct domain *d)
 {
-    const struct smmu_domain *dom = dom_iommu(d)->arch.priv;
+    const struct smmu_domain *dom;
+    unsigned long flags, faults = 0;
 
-    return dom ? dom->faults : 0;
+    /* arch.priv is ours only when d's ops are (see the IPMMU's). */
+    spin_lock_irqsave(&smmu_lock, flags);
+    dom = d ? d->iommu.arch.priv : NULL;
+    if ( dom && d->iommu.platform_ops == &smmu_ops )
+        faults = dom->faults;
+    spin_unlock_irqrestore(&smmu_lock, flags);
+
+    return faults;
 }
 
 const struct iommu_ops smmu_ops = {
