@@ -722,23 +722,28 @@ static int smmu_domain_init(struct domain *d)
 
 static void smmu_domain_teardown(struct domain *d)
 {
-    struct smmu_domain *dom = to_smmu_domain(d);
+    struct smmu_domain *dom;
     struct smmu_master *m, *next;
     struct smmu_ctx *ctx, *cnext;
     unsigned long flags;
 
-    if ( !dom )
-        return;
-
     spin_lock_irqsave(&smmu_lock, flags);
-    /* The core released every device already; be safe if it did not. */
-    list_for_each_entry_safe(m, next, &dom->masters, domain_entry)
-        smmu_detach_locked(m);
-    list_for_each_entry_safe(ctx, cnext, &dom->ctxs, entry)
-        domain_put_ctx(dom, ctx);
+    dom = to_smmu_domain(d);
+    if ( dom )
+    {
+        /* The core released every device already; be safe if it did not. */
+        list_for_each_entry_safe(m, next, &dom->masters, domain_entry)
+            smmu_detach_locked(m);
+        list_for_each_entry_safe(ctx, cnext, &dom->ctxs, entry)
+            domain_put_ctx(dom, ctx);
+        /*
+         * Cleared under the lock: a flush or a counter read racing the
+         * teardown finds no state rather than freed state.
+         */
+        dom_iommu(d)->arch.priv = NULL;
+    }
     spin_unlock_irqrestore(&smmu_lock, flags);
 
-    dom_iommu(d)->arch.priv = NULL;
     xfree(dom);
 }
 
@@ -747,7 +752,7 @@ static int smmu_iotlb_flush(struct domain *d, dfn_t dfn,
                             unsigned long page_count,
                             unsigned int flush_flags)
 {
-    struct smmu_domain *dom = to_smmu_domain(d);
+    struct smmu_domain *dom;
     struct smmu_ctx *ctx;
     unsigned long flags;
     int rc = 0;
@@ -755,18 +760,19 @@ static int smmu_iotlb_flush(struct domain *d, dfn_t dfn,
     (void)dfn;
     (void)page_count;
     (void)flush_flags;
-    if ( !dom )
-        return 0;
 
+    /* Looked up under the lock: teardown frees it under the lock. */
     spin_lock_irqsave(&smmu_lock, flags);
-    list_for_each_entry(ctx, &dom->ctxs, entry)
-    {
-        int err = smmu_tlb_inv_vmid(ctx->smmu,
-                                    ctx->smmu->cbs[ctx->cb].vmid);
+    dom = to_smmu_domain(d);
+    if ( dom )
+        list_for_each_entry(ctx, &dom->ctxs, entry)
+        {
+            int err = smmu_tlb_inv_vmid(ctx->smmu,
+                                        ctx->smmu->cbs[ctx->cb].vmid);
 
-        if ( err && !rc )
-            rc = err;
-    }
+            if ( err && !rc )
+                rc = err;
+        }
     spin_unlock_irqrestore(&smmu_lock, flags);
 
     return rc;
