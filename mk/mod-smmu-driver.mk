@@ -33,3 +33,7 @@ test_smmu_stress_SRCS := tests/smmu/test_smmu_stress.c tests/common/stress.c \
                          $(SMMU_TEST_COMMON)
 test_smmu_boards_SRCS := tests/smmu/test_smmu_boards.c $(SMMU_TEST_COMMON)
 TSAN_TESTS += test_smmu_stress
+# IOTLB flushes and counter reads racing the domain's IOMMU teardown.
+TESTS += test_smmu_race
+TSAN_TESTS += test_smmu_race
+test_smmu_race_SRCS := tests/smmu/test_smmu_race.c $(SMMU_TEST_COMMON)

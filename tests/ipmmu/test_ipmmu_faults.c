@@ -21,6 +21,7 @@
 #include "hosted/console.h"
 #include "xen/drivers/passthrough/arm/ipmmu-vmsa.h"
 #include "xen/drivers/passthrough/arm/ipmmu-vmsa-stats.h"
+#include "xen/drivers/passthrough/arm/smmu.h"
 
 #include "ipmmu_test_env.h"
 
@@ -156,6 +157,30 @@ static void limits_are_per_domain(void **state)
     ipmmu_test_shutdown();
 }
 
+/*
+ * The SMMU driver's fault counter asked about a domain of the IPMMU
+ * driver (arch.priv is an IPMMU domain then) reads nothing of it: no
+ * SMMU state, no faults, whatever the IPMMU counted.
+ */
+static void smmu_counter_ignores_ipmmu_domain(void **state)
+{
+    struct ipmmu_fault_stats st;
+    struct domain *d;
+
+    (void)state;
+    boot_h3();
+    d = ipmmu_test_guest(1, "ipmmu-only", 16);
+    assert_int_equal(ipmmu_test_assign(d, H3_SDHI2), 0);
+    flood(H3_SDHI2, GUEST_RAM0_BASE + 16 * MIB, 3);
+    domain_stats(d, &st);
+    assert_int_equal(st.faults, 3);
+
+    assert_int_equal(smmu_domain_fault_count(d), 0);
+
+    domain_destroy(d);
+    ipmmu_test_shutdown();
+}
+
 #define TEST(t) cmocka_unit_test_teardown(t, ipmmu_test_teardown)
 
 int main(void)
@@ -163,6 +188,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         TEST(flood_is_bounded_and_counted),
         TEST(limits_are_per_domain),
+        TEST(smmu_counter_ignores_ipmmu_domain),
     };
 
     return cmocka_run_group_tests_name("ipmmu_faults", tests, NULL, NULL);

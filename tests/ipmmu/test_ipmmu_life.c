@@ -24,6 +24,7 @@
 #include "hosted/console.h"
 #include "hosted/mmio.h"
 #include "hosted/platform.h"
+#include "hosted/ram.h"
 #include "xen/drivers/passthrough/arm/ipmmu-vmsa.h"
 
 #include "ipmmu_test_env.h"
@@ -148,8 +149,10 @@ static void dying_domain_refused(void **state)
 }
 
 /*
- * The IPMMUs go away while a guest still has a device: the guest's later
- * destruction and the device's removal must not touch the freed IPMMU
+ * The driver's shutdown while a guest still has a device, as a core that
+ * does not take domains down first would call it (ours does:
+ * teardown_before_destroying_two_guests): the guest's later IOMMU
+ * teardown and the device's removal must not touch the freed IPMMU
  * structures (ASan catches it when they do), and nothing leaks.
  */
 static void shutdown_with_device_assigned(void **state)
@@ -166,22 +169,90 @@ static void shutdown_with_device_assigned(void **state)
     dma_page(d, H3_SDHI2, GUEST_RAM0_BASE, 1);
 
     console_capture_clear();
-    iommu_hardware_teardown();
+    ipmmu_ops.shutdown();
     assert_true(console_capture_contains("IPMMU: shutdown: " H3_SDHI2
                                          " still assigned to d1 (left)"));
     assert_null(ipmmu_root);
 
-    /*
-     * The guest's IOMMU teardown after the IPMMUs' (the core no longer
-     * calls it from domain_destroy once unhooked, so call it as a core
-     * that still releases the domain's devices would): the driver must
-     * not reach the freed instances through the device's record.
-     */
+    /* The driver must not reach the freed instances through the
+     * device's record or the domain's context. */
     iommu_domain_destroy(d);
     assert_false(iommu_dt_device_is_assigned(dt_find_node_by_path(H3_SDHI2)));
     domain_destroy(d);
-    assert_int_equal(iommu_remove_dt_device(dt_find_node_by_path(H3_SDHI2)),
-                     0);
+    /* Every device's removal after the shutdown has nothing to undo. */
+    console_capture_clear();
+    iommu_hardware_teardown();
+    assert_false(console_capture_contains("cannot remove"));
+    assert_null(dev_iommu_fwspec_get(dt_to_dev(
+        dt_find_node_by_path(H3_SDHI2))));
+    platform_shutdown();
+
+    assert_int_equal(xmalloc_used_bytes(), bytes);
+    assert_int_equal(xmalloc_live_blocks(), blocks);
+    assert_int_equal(hosted_mmio_live_mappings(), maps);
+}
+
+/*
+ * The IPMMUs are torn down while two guests still own devices, then the
+ * guests are destroyed (the order of a hosted program's shutdown).  The
+ * teardown takes each domain's IOMMU part down first: the devices leave
+ * their domains, no assignment record outlives its domain, the later
+ * destruction reaches no IOMMU code, and nothing leaks.
+ */
+static void teardown_before_destroying_two_guests(void **state)
+{
+    unsigned long bytes = xmalloc_used_bytes();
+    unsigned long blocks = xmalloc_live_blocks();
+    unsigned int maps = hosted_mmio_live_mappings();
+    const char *devs[2] = { H3_SDHI2, H3_SATA };
+    struct dt_device_node *np[2];
+    struct domain *d[2];
+    unsigned int i;
+
+    (void)state;
+    boot_h3();
+    d[0] = ipmmu_test_guest(1, "first", 16);
+    d[1] = ipmmu_test_guest(2, "second", 16);
+    for ( i = 0; i < 2; i++ )
+    {
+        np[i] = dt_find_node_by_path(devs[i]);
+        assert_non_null(np[i]);
+        assert_int_equal(ipmmu_test_assign(d[i], devs[i]), 0);
+        dma_page(d[i], devs[i], GUEST_RAM0_BASE, i);
+    }
+
+    console_capture_clear();
+    iommu_hardware_teardown();
+    assert_false(console_capture_contains("still assigned"));
+    assert_true(console_capture_contains("d1 (first): IOMMU state taken "
+                                         "down"));
+    assert_true(console_capture_contains("d2 (second): IOMMU state taken "
+                                         "down"));
+    for ( i = 0; i < 2; i++ )
+    {
+        /* Nothing of the IOMMU layer is left in the domain ... */
+        assert_false(is_iommu_enabled(d[i]));
+        assert_null(dom_iommu(d[i])->arch.priv);
+        assert_null(dom_iommu(d[i])->platform_ops);
+        assert_null(d[i]->arch.p2m.iotlb_flush);
+        assert_true(list_empty(&dom_iommu(d[i])->dt_devices));
+        /* ... nor of the domain in the device. */
+        assert_null(iommu_dt_device_owner(np[i]));
+        assert_int_equal(dt_device_used_by(np[i]), DOMID_IO);
+        assert_null(dev_iommu_fwspec_get(dt_to_dev(np[i])));
+        assert_false(dt_device_is_protected(np[i]));
+    }
+    /* A second IOMMU teardown of a guest has nothing to do. */
+    iommu_domain_destroy(d[0]);
+
+    domain_destroy(d[0]);
+    domain_destroy(d[1]);
+    for ( i = 0; i < 2; i++ )
+    {
+        assert_null(iommu_dt_device_owner(np[i]));
+        assert_false(iommu_dt_device_is_assigned(np[i]));
+    }
+    assert_int_equal(hosted_pages_free(), hosted_pages_total());
     platform_shutdown();
 
     assert_int_equal(xmalloc_used_bytes(), bytes);
@@ -197,6 +268,7 @@ int main(void)
         TEST(recreated_guest_starts_clean),
         TEST(dying_domain_refused),
         TEST(shutdown_with_device_assigned),
+        TEST(teardown_before_destroying_two_guests),
     };
 
     return cmocka_run_group_tests_name("ipmmu_life", tests, NULL, NULL);

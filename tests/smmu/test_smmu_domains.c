@@ -30,8 +30,10 @@
 #include "hosted/console.h"
 #include "hosted/mmio.h"
 #include "hosted/platform.h"
+#include "hosted/ram.h"
 #include "hw/phys_mem.h"
 #include "hw/soc.h"
+#include "xen/drivers/passthrough/arm/ipmmu-vmsa-stats.h"
 
 #include "smmu_test_env.h"
 
@@ -822,7 +824,8 @@ static void destroy_returns_everything(void **state)
 }
 
 /*
- * The SMMUs go away while a guest still has a device (as the IPMMU's
+ * The driver's shutdown while a guest still has a device, as a core that
+ * does not take domains down first would call it (as the IPMMU's
  * shutdown_with_device_assigned): the guest's later IOMMU teardown and
  * the device's removal must not reach the freed SMMU structures through
  * the device's record or the domain's context banks (ASan catches it).
@@ -838,20 +841,124 @@ static void shutdown_with_device_assigned(void **state)
     d = boot_guest_with("left", G_MMC);
     console_capture_clear();
 
-    iommu_hardware_teardown();
+    smmu_ops.shutdown();
     assert_true(console_capture_contains("shutdown: " G_MMC " still "
                                          "assigned to d1 (left)"));
     assert_null(smmu_test_device(G_SMMU0));
     iommu_domain_destroy(d);
     assert_false(iommu_dt_device_is_assigned(dt_find_node_by_path(G_MMC)));
     domain_destroy(d);
-    assert_int_equal(iommu_remove_dt_device(dt_find_node_by_path(G_MMC)),
-                     0);
+    console_capture_clear();
+    iommu_hardware_teardown();
+    assert_false(console_capture_contains("cannot remove"));
+    assert_null(dev_iommu_fwspec_get(dt_to_dev(dt_find_node_by_path(G_MMC))));
     smmu_test_platform_shutdown();
 
     assert_int_equal(xmalloc_used_bytes(), bytes);
     assert_int_equal(xmalloc_live_blocks(), blocks);
     assert_int_equal(hosted_mmio_live_mappings(), maps);
+}
+
+/*
+ * The SMMUs are torn down while two guests still own devices, then the
+ * guests are destroyed (the order of a hosted program's shutdown), as
+ * the IPMMU's teardown_before_destroying_two_guests: no assignment record
+ * outlives its domain, the destruction reaches no IOMMU code, nothing
+ * leaks.
+ */
+static void teardown_before_destroying_two_guests(void **state)
+{
+    unsigned long bytes = xmalloc_used_bytes();
+    unsigned long blocks = xmalloc_live_blocks();
+    unsigned int maps = hosted_mmio_live_mappings();
+    const char *devs[2] = { G_MMC, G_SATA };
+    const char *smmus[2] = { G_SMMU0, G_SMMU1 };
+    const uint32_t sids[2] = { 0x20, 0x5 };
+    unsigned char buf[64] = { 0 };
+    struct dt_device_node *np[2];
+    struct domain *d[2];
+    unsigned int i;
+
+    (void)state;
+    boot_generic();
+    d[0] = ipmmu_test_guest(1, "first", 16);
+    d[1] = ipmmu_test_guest(2, "second", 16);
+    for ( i = 0; i < 2; i++ )
+    {
+        np[i] = dt_find_node_by_path(devs[i]);
+        assert_non_null(np[i]);
+        assert_int_equal(ipmmu_test_assign(d[i], devs[i]), 0);
+        assert_int_equal(smmu_test_dma(smmus[i], sids[i], GUEST_RAM0_BASE,
+                                       buf, sizeof(buf), true, NULL),
+                         SMMU_OK);
+    }
+
+    console_capture_clear();
+    iommu_hardware_teardown();
+    assert_false(console_capture_contains("still assigned"));
+    assert_true(console_capture_contains("d1 (first): IOMMU state taken "
+                                         "down"));
+    assert_true(console_capture_contains("d2 (second): IOMMU state taken "
+                                         "down"));
+    assert_null(smmu_test_device(G_SMMU0));
+    for ( i = 0; i < 2; i++ )
+    {
+        assert_false(is_iommu_enabled(d[i]));
+        assert_null(dom_iommu(d[i])->arch.priv);
+        assert_null(dom_iommu(d[i])->platform_ops);
+        assert_null(d[i]->arch.p2m.iotlb_flush);
+        assert_true(list_empty(&dom_iommu(d[i])->dt_devices));
+        assert_null(iommu_dt_device_owner(np[i]));
+        assert_int_equal(dt_device_used_by(np[i]), DOMID_IO);
+        assert_null(dev_iommu_fwspec_get(dt_to_dev(np[i])));
+        assert_false(dt_device_is_protected(np[i]));
+    }
+    iommu_domain_destroy(d[0]);
+
+    domain_destroy(d[0]);
+    domain_destroy(d[1]);
+    for ( i = 0; i < 2; i++ )
+    {
+        assert_null(iommu_dt_device_owner(np[i]));
+        assert_false(iommu_dt_device_is_assigned(np[i]));
+    }
+    assert_int_equal(hosted_pages_free(), hosted_pages_total());
+    smmu_test_platform_shutdown();
+
+    assert_int_equal(xmalloc_used_bytes(), bytes);
+    assert_int_equal(xmalloc_live_blocks(), blocks);
+    assert_int_equal(hosted_mmio_live_mappings(), maps);
+}
+
+/*
+ * The IPMMU driver's fault counters asked about a domain of the SMMU
+ * driver (dom_iommu(d)->arch.priv is an SMMU domain then): an error,
+ * the caller's structure untouched, never the SMMU domain read as an
+ * IPMMU one.  The SMMU's own counter is unaffected.
+ */
+static void ipmmu_counters_refuse_smmu_domain(void **state)
+{
+    const uint64_t ipa = GUEST_RAM0_BASE + 64 * MIB;
+    struct ipmmu_fault_stats st, untouched;
+    unsigned char buf[32] = { 0 };
+    struct domain *d;
+
+    (void)state;
+    d = boot_guest_with("smmu-only", G_MMC);
+    assert_int_equal(smmu_test_dma(G_SMMU0, 0x20, ipa, buf, sizeof(buf),
+                                   true, NULL), SMMU_FAULT_TF);
+    assert_non_null(dom_iommu(d)->arch.priv);
+
+    memset(&st, 0xa5, sizeof(st));
+    memcpy(&untouched, &st, sizeof(st));
+    assert_int_equal(ipmmu_domain_fault_stats(d, &st), -ENODEV);
+    assert_memory_equal(&st, &untouched, sizeof(st));
+    assert_int_equal(ipmmu_domain_fault_stats(hardware_domain, &st),
+                     -ENODEV);
+    assert_int_equal(smmu_domain_fault_count(d), 1);
+
+    domain_destroy(d);
+    smmu_test_shutdown();
 }
 
 #define TEST(t) cmocka_unit_test_teardown(t, smmu_test_teardown)
@@ -879,6 +986,8 @@ int main(void)
         TEST(fault_reports_rate_limited),
         TEST(destroy_returns_everything),
         TEST(shutdown_with_device_assigned),
+        TEST(teardown_before_destroying_two_guests),
+        TEST(ipmmu_counters_refuse_smmu_domain),
     };
 
     return cmocka_run_group_tests_name("smmu_domains", tests, NULL, NULL);

@@ -24,6 +24,39 @@ void domain_set_iommu_hooks(const struct domain_iommu_hooks *hooks)
     iommu_hooks = hooks;
 }
 
+/*
+ * The IOMMU layer is going away while domains live: each one's part of
+ * it goes first, as domain_destroy() would take it, since no later
+ * destroy can reach it once the hooks are gone.  domlist_lock keeps a
+ * concurrent domain_destroy() from running the hook a second time.
+ */
+unsigned int domain_drop_iommu_hooks(void)
+{
+    struct domain *d;
+    unsigned int n = 0;
+
+    spin_lock(&domlist_lock);
+    list_for_each_entry(d, &domain_list, domain_list)
+    {
+        bool had_iommu = is_iommu_enabled(d);
+
+        if ( !d->iommu_hooked )
+            continue;
+        if ( iommu_hooks && iommu_hooks->destroy )
+            iommu_hooks->destroy(d);
+        d->iommu_hooked = false;
+        if ( !had_iommu )
+            continue;
+        n++;
+        printk(XENLOG_WARNING "d%u (%s): IOMMU state taken down: the IOMMU "
+               "layer is shutting down\n", d->domain_id, d->name);
+    }
+    iommu_hooks = NULL;
+    spin_unlock(&domlist_lock);
+
+    return n;
+}
+
 void domain_crash(struct domain *d)
 {
     if ( d->is_crashed )

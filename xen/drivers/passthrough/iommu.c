@@ -89,9 +89,9 @@ static const struct domain_iommu_hooks iommu_domain_hooks = {
     .destroy = iommu_domain_destroy,
 };
 
-void iommu_unhook_domains(void)
+unsigned int iommu_unhook_domains(void)
 {
-    domain_set_iommu_hooks(NULL);
+    return domain_drop_iommu_hooks();
 }
 
 /*

@@ -46,5 +46,13 @@ struct domain_iommu_hooks {
     void (*destroy)(struct domain *d);
 };
 void domain_set_iommu_hooks(const struct domain_iommu_hooks *hooks);
+/*
+ * Forget the hooks after running the destroy hook for every live domain
+ * whose init hook ran: no domain then keeps anything of the IOMMU layer,
+ * and destroying one later reaches no IOMMU code.  One console line per
+ * domain that had IOMMU state; returns how many had.  Not to run while
+ * a domain is being created or destroyed.
+ */
+unsigned int domain_drop_iommu_hooks(void);
 
 #endif /* XEN_DOMAIN_H */

@@ -10,8 +10,12 @@
 
 struct domain;
 
-/* iommu.c: forget the domain hooks iommu_setup() installed. */
-void iommu_unhook_domains(void);
+/*
+ * iommu.c: take every live domain's IOMMU state down (its devices back
+ * to quarantine) and forget the domain hooks iommu_setup() installed;
+ * returns how many domains had IOMMU state.
+ */
+unsigned int iommu_unhook_domains(void);
 /* iommu.c: take down dom_io's IOMMU state (iommu_hardware_teardown). */
 void iommu_quarantine_destroy(void);
 

@@ -175,11 +175,14 @@ int iommu_setup(void);
 /* Number of IOMMUs the last iommu_hardware_setup() brought up. */
 unsigned int iommu_hardware_count(void);
 /*
- * Not in upstream Xen: the inverse of boot for hosted programs.  Removes
- * every device still registered (they must be unassigned), takes dom_io's
+ * Not in upstream Xen: the inverse of boot for hosted programs.  Takes
+ * the IOMMU state of every live domain down first, as their destruction
+ * would (devices back to quarantine, the P2M's flush hook unset, the
+ * driver's teardown), so that domains destroyed afterwards have nothing
+ * left to release; then removes every registered device, takes dom_io's
  * IOMMU state down, calls the driver's shutdown hook (a console line
  * says what stays allocated when the driver has none) and forgets the
- * ops.
+ * ops.  Not to run while domains are being created or destroyed.
  */
 void iommu_hardware_teardown(void);
 /*

@@ -214,7 +214,20 @@ int iommu_hardware_setup(void)
 
 void iommu_hardware_teardown(void)
 {
-    unsigned int leaked;
+    unsigned int leaked, domains;
+
+    /*
+     * Live domains first: their devices go back to quarantine and their
+     * IOMMU state goes, while the driver still runs.  Afterwards no
+     * assignment record names a domain, and a domain destroyed later has
+     * nothing of the IOMMU left to take down.
+     */
+    domains = iommu_unhook_domains();
+    if ( domains )
+        printk(XENLOG_WARNING "IOMMU: teardown: %u domain%s still had "
+               "IOMMU state; %s devices went back to quarantine\n",
+               domains, domains == 1 ? "" : "s",
+               domains == 1 ? "its" : "their");
 
     if ( iommu_dt_remove_all_devices() )
         printk(XENLOG_ERR
@@ -235,7 +248,6 @@ void iommu_hardware_teardown(void)
                "what its probes set up (%u IOMMU%s: mappings, interrupts, "
                "memory) stays\n", iommus_up, iommus_up == 1 ? "" : "s");
 
-    iommu_unhook_domains();
     iommu_ops = NULL;
     iommus_up = 0;
     iommu_enabled = false;

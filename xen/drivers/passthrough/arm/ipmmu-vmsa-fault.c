@@ -198,9 +198,15 @@ int ipmmu_domain_fault_stats(const struct domain *d,
     unsigned long flags;
     int rc = -ENODEV;
 
+    /*
+     * arch.priv is whichever driver's data set d up: read it as ours only
+     * when d's ops are ours.  A live pointer (read under the lock
+     * teardown clears it under) means the core has not yet cleared the
+     * ops either.
+     */
     spin_lock_irqsave(&ipmmu_lock, flags);
     dom = d ? d->iommu.arch.priv : NULL;
-    if ( dom )
+    if ( dom && d->iommu.platform_ops == &ipmmu_ops )
     {
         ipmmu_fault_stats_of(&dom->faults, st);
         rc = 0;

@@ -18,7 +18,11 @@ struct ipmmu_fault_stats {
     unsigned long suppressed;        /* not printed (rate limit) */
 };
 
-/* Faults of d's context while d has one; -ENODEV: d has no IPMMU state. */
+/*
+ * Faults of d's context while d has one; -ENODEV (st untouched) when d
+ * has no IPMMU state: no IOMMU, torn down, or set up by another IOMMU
+ * driver (its arch.priv is then not the IPMMU's and is not read).
+ */
 int ipmmu_domain_fault_stats(const struct domain *d,
                              struct ipmmu_fault_stats *st);
 /* Faults of DMA owned by no domain (the quarantine's blocking context). */

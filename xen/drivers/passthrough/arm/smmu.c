@@ -305,6 +305,8 @@ static int smmu_remove_device(uint8_t devfn, struct device *dev)
     int rc = 0;
 
     (void)devfn;
+    if ( !m && list_empty(&smmu_devices) )
+        return 0;    /* shut down: the driver let go of every device */
     if ( !m )
         return -EINVAL;
 
@@ -720,23 +722,28 @@ static int smmu_domain_init(struct domain *d)
 
 static void smmu_domain_teardown(struct domain *d)
 {
-    struct smmu_domain *dom = to_smmu_domain(d);
+    struct smmu_domain *dom;
     struct smmu_master *m, *next;
     struct smmu_ctx *ctx, *cnext;
     unsigned long flags;
 
-    if ( !dom )
-        return;
-
     spin_lock_irqsave(&smmu_lock, flags);
-    /* The core released every device already; be safe if it did not. */
-    list_for_each_entry_safe(m, next, &dom->masters, domain_entry)
-        smmu_detach_locked(m);
-    list_for_each_entry_safe(ctx, cnext, &dom->ctxs, entry)
-        domain_put_ctx(dom, ctx);
+    dom = to_smmu_domain(d);
+    if ( dom )
+    {
+        /* The core released every device already; be safe if it did not. */
+        list_for_each_entry_safe(m, next, &dom->masters, domain_entry)
+            smmu_detach_locked(m);
+        list_for_each_entry_safe(ctx, cnext, &dom->ctxs, entry)
+            domain_put_ctx(dom, ctx);
+        /*
+         * Cleared under the lock: a flush or a counter read racing the
+         * teardown finds no state rather than freed state.
+         */
+        dom_iommu(d)->arch.priv = NULL;
+    }
     spin_unlock_irqrestore(&smmu_lock, flags);
 
-    dom_iommu(d)->arch.priv = NULL;
     xfree(dom);
 }
 
@@ -745,7 +752,7 @@ static int smmu_iotlb_flush(struct domain *d, dfn_t dfn,
                             unsigned long page_count,
                             unsigned int flush_flags)
 {
-    struct smmu_domain *dom = to_smmu_domain(d);
+    struct smmu_domain *dom;
     struct smmu_ctx *ctx;
     unsigned long flags;
     int rc = 0;
@@ -753,18 +760,19 @@ static int smmu_iotlb_flush(struct domain *d, dfn_t dfn,
     (void)dfn;
     (void)page_count;
     (void)flush_flags;
-    if ( !dom )
-        return 0;
 
+    /* Looked up under the lock: teardown frees it under the lock. */
     spin_lock_irqsave(&smmu_lock, flags);
-    list_for_each_entry(ctx, &dom->ctxs, entry)
-    {
-        int err = smmu_tlb_inv_vmid(ctx->smmu,
-                                    ctx->smmu->cbs[ctx->cb].vmid);
+    dom = to_smmu_domain(d);
+    if ( dom )
+        list_for_each_entry(ctx, &dom->ctxs, entry)
+        {
+            int err = smmu_tlb_inv_vmid(ctx->smmu,
+                                        ctx->smmu->cbs[ctx->cb].vmid);
 
-        if ( err && !rc )
-            rc = err;
-    }
+            if ( err && !rc )
+                rc = err;
+        }
     spin_unlock_irqrestore(&smmu_lock, flags);
 
     return rc;
@@ -772,9 +780,17 @@ static int smmu_iotlb_flush(struct domain *d, dfn_t dfn,
 
 unsigned long smmu_domain_fault_count(const struct domain *d)
 {
-    const struct smmu_domain *dom = dom_iommu(d)->arch.priv;
+    const struct smmu_domain *dom;
+    unsigned long flags, faults = 0;
 
-    return dom ? dom->faults : 0;
+    /* arch.priv is ours only when d's ops are (see the IPMMU's). */
+    spin_lock_irqsave(&smmu_lock, flags);
+    dom = d ? d->iommu.arch.priv : NULL;
+    if ( dom && d->iommu.platform_ops == &smmu_ops )
+        faults = dom->faults;
+    spin_unlock_irqrestore(&smmu_lock, flags);
+
+    return faults;
 }
 
 const struct iommu_ops smmu_ops = {

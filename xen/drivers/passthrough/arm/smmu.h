@@ -144,7 +144,11 @@ void smmu_release_masters_locked(struct smmu_device *smmu,
 /* smmu.c, for the legacy binding registered at probe. */
 int smmu_master_create(struct device *dev, struct smmu_device *smmu);
 int smmu_add_device(uint8_t devfn, struct device *dev);
-/* Tests: context faults counted for d, 0 without driver state. */
+/*
+ * Tools and tests: context faults counted for d; 0 when d has no SMMU
+ * state (no IOMMU, torn down, or a domain of another IOMMU driver, whose
+ * arch.priv is not read).
+ */
 unsigned long smmu_domain_fault_count(const struct domain *d);
 
 /* smmu-hw.c: register access per block. */
