@@ -251,6 +251,62 @@ static void held_counts_follow_the_owners(void **state)
     ipmmu_test_shutdown();
 }
 
+/*
+ * A port of six masters (H3 patched): the group is told once per domain,
+ * naming three partners and counting the rest; a refusal names them all.
+ */
+static void large_group_warned_once(void **state)
+{
+    static const char *const others[] = {
+        H3_SDHI1, H3_SDHI2, H3_SDHI3, H3_AVB, H3_DMAC0,
+    };
+    struct domain *d1, *d2;
+    size_t size;
+    void *blob = ipmmu_test_blob("h3-salvator-xs", &size);
+    unsigned int i;
+
+    (void)state;
+    for ( i = 0; i < ARRAY_SIZE(others); i++ )
+        ipmmu_test_set_iommus(blob, others[i], H3_DS1, 32);
+    assert_int_equal(ipmmu_test_boot(blob, size), 0);
+    ipmmu_test_add_all_devices();
+    assert_int_equal(members_of(H3_DS1, 32), 6);
+    d1 = ipmmu_test_guest(1, "one", 16);
+    d2 = ipmmu_test_guest(2, "two", 16);
+
+    console_capture_clear();
+    assert_int_equal(ipmmu_test_assign(d1, H3_SDHI0), 0);
+    assert_int_equal(console_capture_count("stays blocked until"), 1);
+    /* The first three in tree order. */
+    assert_true(console_capture_contains(H3_DMAC0 " (assigned to no "
+                                         "domain), " H3_AVB));
+    assert_true(console_capture_contains(" and 2 more: they must be "
+                                         "passed through together"));
+    for ( i = 0; i < 3; i++ )
+        assert_int_equal(ipmmu_test_assign(d1, others[i]), 0);
+    assert_int_equal(console_capture_count("stays blocked until"), 1);
+    assert_int_equal(ipmmu_test_utlb_reg(H3_DS1, 32, 0),
+                     (ipmmu_block_ctx << 4) | IPMMU_IMUCTR_MMUEN);
+
+    console_capture_clear();
+    assert_int_equal(ipmmu_test_assign(d2, H3_DMAC0), -EINVAL);
+    for ( i = 0; i < 4; i++ )
+        assert_true(console_capture_contains(i ? others[i - 1] : H3_SDHI0));
+    assert_false(console_capture_contains(" more: masters behind one"));
+
+    assert_int_equal(ipmmu_test_assign(d1, H3_AVB), 0);
+    assert_int_equal(ipmmu_test_assign(d1, H3_DMAC0), 0);
+    assert_int_equal(ipmmu_test_utlb_reg(H3_DS1, 32, 0),
+                     (((struct ipmmu_domain *)dom_iommu(d1)->arch.priv)->ctx
+                      << 4) | IPMMU_IMUCTR_MMUEN);
+    check_index();
+    domain_destroy(d1);
+    domain_destroy(d2);
+    check_index();
+    ipmmu_test_shutdown();
+    free(blob);
+}
+
 static void probe(const char *path)
 {
     struct dt_device_node *np = dt_find_node_by_path(path);
@@ -365,6 +421,7 @@ int main(void)
         TEST(h3_index_matches_the_tree),
         TEST(shared_boards_index_the_groups),
         TEST(held_counts_follow_the_owners),
+        TEST(large_group_warned_once),
         TEST(late_ipmmu_indexed_by_the_next_walk),
         TEST(index_allocation_failures_leave_nothing),
     };

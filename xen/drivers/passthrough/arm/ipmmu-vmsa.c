@@ -336,22 +336,21 @@ static bool ipmmu_name_partner(struct dt_device_node *np, void *arg)
     struct ipmmu_share_names *s = arg;
     struct ipmmu_master *p = ipmmu_node_master(s->mmu, np);
     size_t room = sizeof(s->list) - s->used;
-    char where[64];
+    const char *sep = s->used ? ", " : "", *name = dt_node_full_name(np);
     int len;
 
     if ( s->named >= s->max )
         return false;
     if ( p && p->owner == s->dom )
-        snprintf(where, sizeof(where), "assigned to d%u",
-                 s->dom->d->domain_id);
+        len = snprintf(s->list + s->used, room, "%s%s (assigned to d%u)",
+                       sep, name, s->dom->d->domain_id);
     else if ( p && p->owner )
-        snprintf(where, sizeof(where), "assigned to d%u (%s)",
-                 p->owner->d->domain_id, p->owner->d->name);
+        len = snprintf(s->list + s->used, room,
+                       "%s%s (assigned to d%u (%s))", sep, name,
+                       p->owner->d->domain_id, p->owner->d->name);
     else
-        snprintf(where, sizeof(where), "assigned to no domain");
-
-    len = snprintf(s->list + s->used, room, "%s%s (%s)",
-                   s->used ? ", " : "", dt_node_full_name(np), where);
+        len = snprintf(s->list + s->used, room,
+                       "%s%s (assigned to no domain)", sep, name);
     if ( len < 0 || (size_t)len >= room )
     {
         /* Full: this one and the rest are counted. */
@@ -427,12 +426,13 @@ static void ipmmu_route_complete_utlbs(struct ipmmu_master *m,
 {
     struct iommu_fwspec *fwspec = dev_iommu_fwspec_get(m->dev);
     struct ipmmu_share_names names;
-    unsigned int i, all;
+    unsigned int i, all, held;
 
     for ( i = 0; i < fwspec->num_ids; i++ )
     {
         /* m belongs to dom already: the holder is dom, or nobody. */
-        if ( ipmmu_partners_held(m, fwspec->ids[i], &all) == all )
+        held = ipmmu_partners_held(m, fwspec->ids[i], &all);
+        if ( held == all )
         {
             ipmmu_utlb_route(m->mmu, fwspec->ids[i], dom->ctx, dom);
             continue;
@@ -442,6 +442,12 @@ static void ipmmu_route_complete_utlbs(struct ipmmu_master *m,
          * translation off would let its DMA bypass dom's P2M.
          */
         ipmmu_utlb_route(m->mmu, fwspec->ids[i], ipmmu_block_ctx, NULL);
+        /*
+         * One line per port and domain, when its first member arrives:
+         * a group assigned one by one (dom0's build) says it once.
+         */
+        if ( held )
+            continue;
         ipmmu_name_partners(m, fwspec->ids[i], dom, IPMMU_WARN_NAMES,
                             &names);
         printk(XENLOG_WARNING "IPMMU: d%u (%s): %s: uTLB %u of %s stays "
