@@ -1,8 +1,0 @@
-# The IPMMU driver's index of the masters behind each uTLB, held against
-# the tree (docs/ipmmu-driver.md, "Shared uTLBs"); it uses the shared-uTLB
-# test boards that mk/mod-isolation.mk compiles.
-
-TESTS += test_ipmmu_index
-test_ipmmu_index_SRCS = tests/ipmmu/test_ipmmu_index.c \
-                        tests/ipmmu/ipmmu_test_env.c \
-                        $(BUILD)/gen/isolation/iso_test_dtbs.c
