@@ -9,9 +9,10 @@
  * The tree does not change once the IPMMUs are up, so the members of
  * every uTLB are indexed once, in one walk of the tree, before the first
  * master of an IPMMU registers; a partner query then reads one uTLB's
- * members only, and an assignment costs the size of its group, not of
- * the tree.  An IPMMU that comes up later (deferred probing) is indexed
- * by the next walk, when its own first master registers.
+ * members only (and ipmmu-vmsa.c counts who owns them, so that an
+ * assignment walks neither the tree nor the group).  An IPMMU that comes
+ * up later (deferred probing) is indexed by the next walk, when its own
+ * first master registers.
  */
 #include <xen/device_tree.h>
 #include <xen/errno.h>
