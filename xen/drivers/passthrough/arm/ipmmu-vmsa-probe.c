@@ -510,6 +510,7 @@ void ipmmu_shutdown(void)
         ipmmu_disable_contexts(mmu);
         list_del(&mmu->list);
         iounmap(mmu->base);
+        ipmmu_free_members(mmu);
         xfree(mmu);
     }
 

@@ -96,6 +96,18 @@ static int ipmmu_dt_xlate(struct device *dev,
         return -EINVAL;
     }
 
+    /*
+     * Who shares each uTLB is read from the tree once, before a master of
+     * this IPMMU can be assigned (ipmmu-vmsa-share.c).
+     */
+    if ( !mmu->indexed )
+    {
+        int rc = ipmmu_index_members();
+
+        if ( rc )
+            return rc;
+    }
+
     m = fwspec->iommu_priv;
     if ( !m )
     {
@@ -153,6 +165,8 @@ static int ipmmu_add_device(uint8_t devfn, struct device *dev)
                 ipmmu_utlb_route(m->mmu, fwspec->ids[i], ipmmu_block_ctx,
                                  NULL);
         }
+        /* The index holds available nodes only (ipmmu-vmsa-share.c). */
+        m->in_tree = dt_device_is_available(dev_to_dt(dev));
         m->added = true;
     }
     spin_unlock_irqrestore(&ipmmu_lock, flags);
@@ -257,80 +271,148 @@ static void ipmmu_domain_put_ctx(struct ipmmu_domain *dom)
 
 /* ---- uTLBs shared by several masters (see ipmmu-vmsa-share.c) ---- */
 
-/* Where the other masters behind one uTLB stand, as seen from dom. */
-struct ipmmu_share_scan {
-    const struct ipmmu_device *mmu;
-    const struct ipmmu_domain *dom;
-    unsigned int foreign;            /* owned by another domain */
-    unsigned int missing;            /* not owned by dom */
-    char list[384];                  /* "/soc/a (d1 (one)), /soc/b (...)" */
-    size_t used;
-};
+/*
+ * Partners a warning names; the others are counted ("and 5 more"), so
+ * that a large group costs a warning no more than a small one.
+ */
+#define IPMMU_WARN_NAMES        3
+/* A refusal names as many as its line holds. */
+#define IPMMU_ALL_NAMES         (~0U)
 
-static void ipmmu_scan_partner(struct dt_device_node *np, void *arg)
+/*
+ * The partners of m behind its uTLB utlb: how many there are (*all) and
+ * how many of them the uTLB's holder owns (returned).  O(1): from the
+ * index and the uTLB's counts, m's own part taken out.
+ */
+static unsigned int ipmmu_partners_held(const struct ipmmu_master *m,
+                                        uint32_t utlb, unsigned int *all)
 {
-    struct ipmmu_share_scan *s = arg;
-    struct ipmmu_master *p = ipmmu_node_master(s->mmu, np);
-    char where[64];
+    const struct ipmmu_utlb *u = &m->mmu->utlb[utlb];
+    unsigned int self = m->in_tree ? 1 : 0;
 
-    if ( p && p->owner == s->dom )
-        snprintf(where, sizeof(where), "assigned to d%u",
-                 s->dom->d->domain_id);
-    else if ( p && p->owner )
-    {
-        snprintf(where, sizeof(where), "assigned to d%u (%s)",
-                 p->owner->d->domain_id, p->owner->d->name);
-        s->foreign++;
-        s->missing++;
-    }
-    else
-    {
-        snprintf(where, sizeof(where), "assigned to no domain");
-        s->missing++;
-    }
+    *all = ipmmu_utlb_members(m->mmu, utlb) - self;
 
-    if ( s->used < sizeof(s->list) )
-        s->used += snprintf(s->list + s->used, sizeof(s->list) - s->used,
-                            "%s%s (%s)", s->used ? ", " : "",
-                            dt_node_full_name(np), where);
+    return u->held - (m->owner && m->owner == u->holder ? self : 0);
 }
 
-/* Scan the partners of m behind its uTLB utlb, from dom's side. */
-static unsigned int ipmmu_scan_utlb(struct ipmmu_master *m, uint32_t utlb,
-                                    const struct ipmmu_domain *dom,
-                                    struct ipmmu_share_scan *s)
+/* m now belongs to m->owner, or no longer to 'was' (lock held). */
+static void ipmmu_count_held(struct ipmmu_master *m, struct ipmmu_domain *was)
 {
+    struct iommu_fwspec *fwspec = dev_iommu_fwspec_get(m->dev);
+    unsigned int i;
+
+    /* A node that is no member (disabled) is nobody's partner. */
+    if ( !m->in_tree )
+        return;
+    for ( i = 0; i < fwspec->num_ids; i++ )
+    {
+        struct ipmmu_utlb *u = &m->mmu->utlb[fwspec->ids[i]];
+
+        if ( m->owner )
+        {
+            ASSERT(!u->holder || u->holder == m->owner);
+            u->holder = m->owner;
+            u->held++;
+        }
+        else
+        {
+            ASSERT(u->holder == was && u->held);
+            if ( --u->held == 0 )
+                u->holder = NULL;
+        }
+    }
+}
+
+/* Partners named for a console line, as seen from dom. */
+struct ipmmu_share_names {
+    const struct ipmmu_device *mmu;
+    const struct ipmmu_domain *dom;
+    unsigned int max, named;
+    char list[384];                  /* "/soc/a (d1 (one)), /soc/b (...)" */
+    size_t used;
+    char more[24];                   /* " and 5 more", or "" */
+};
+
+static bool ipmmu_name_partner(struct dt_device_node *np, void *arg)
+{
+    struct ipmmu_share_names *s = arg;
+    struct ipmmu_master *p = ipmmu_node_master(s->mmu, np);
+    size_t room = sizeof(s->list) - s->used;
+    const char *sep = s->used ? ", " : "", *name = dt_node_full_name(np);
+    int len;
+
+    if ( s->named >= s->max )
+        return false;
+    if ( p && p->owner == s->dom )
+        len = snprintf(s->list + s->used, room, "%s%s (assigned to d%u)",
+                       sep, name, s->dom->d->domain_id);
+    else if ( p && p->owner )
+        len = snprintf(s->list + s->used, room,
+                       "%s%s (assigned to d%u (%s))", sep, name,
+                       p->owner->d->domain_id, p->owner->d->name);
+    else
+        len = snprintf(s->list + s->used, room,
+                       "%s%s (assigned to no domain)", sep, name);
+    if ( len < 0 || (size_t)len >= room )
+    {
+        /* Full: this one and the rest are counted. */
+        s->list[s->used] = '\0';
+        return false;
+    }
+    s->used += len;
+    s->named++;
+    return true;
+}
+
+/*
+ * Name up to max partners of m behind its uTLB utlb, with where each
+ * stands as seen from dom, in s->list; s->more counts the others.
+ */
+static void ipmmu_name_partners(struct ipmmu_master *m, uint32_t utlb,
+                                const struct ipmmu_domain *dom,
+                                unsigned int max,
+                                struct ipmmu_share_names *s)
+{
+    unsigned int all;
+
     s->mmu = m->mmu;
     s->dom = dom;
-    s->foreign = s->missing = 0;
+    s->max = max;
+    s->named = 0;
     s->used = 0;
     s->list[0] = '\0';
+    s->more[0] = '\0';
 
-    return ipmmu_utlb_partners(m->mmu, utlb, dev_to_dt(m->dev),
-                               ipmmu_scan_partner, s);
+    ipmmu_utlb_partners(m->mmu, utlb, dev_to_dt(m->dev), ipmmu_name_partner,
+                        s);
+    ipmmu_partners_held(m, utlb, &all);
+    if ( all > s->named )
+        snprintf(s->more, sizeof(s->more), " and %u more", all - s->named);
 }
 
 /* -EINVAL if a uTLB of m is, or would be, shared with another domain. */
 static int ipmmu_check_utlbs(struct ipmmu_master *m, struct ipmmu_domain *dom)
 {
     struct iommu_fwspec *fwspec = dev_iommu_fwspec_get(m->dev);
-    struct ipmmu_share_scan scan;
-    unsigned int i;
+    struct ipmmu_share_names names;
+    unsigned int i, all, held;
 
     for ( i = 0; i < fwspec->num_ids; i++ )
     {
         struct ipmmu_utlb *u = &m->mmu->utlb[fwspec->ids[i]];
 
-        ipmmu_scan_utlb(m, fwspec->ids[i], dom, &scan);
-        if ( !scan.foreign && (!u->owner || u->owner == dom) )
+        held = ipmmu_partners_held(m, fwspec->ids[i], &all);
+        if ( (!held || u->holder == dom) && (!u->owner || u->owner == dom) )
             continue;
 
+        ipmmu_name_partners(m, fwspec->ids[i], dom, IPMMU_ALL_NAMES, &names);
         printk(XENLOG_ERR "IPMMU: cannot assign %s to d%u (%s): its uTLB "
-               "%u of %s is one port shared with %s: masters behind one "
+               "%u of %s is one port shared with %s%s: masters behind one "
                "uTLB must be passed through together, to one domain\n",
                ipmmu_dev_name(m->dev), dom->d->domain_id, dom->d->name,
                fwspec->ids[i], ipmmu_short_name(m->mmu),
-               scan.used ? scan.list : "another domain's device");
+               names.used ? names.list : "another domain's device",
+               names.more);
         return -EINVAL;
     }
 
@@ -345,13 +427,14 @@ static void ipmmu_route_complete_utlbs(struct ipmmu_master *m,
                                        struct ipmmu_domain *dom)
 {
     struct iommu_fwspec *fwspec = dev_iommu_fwspec_get(m->dev);
-    struct ipmmu_share_scan scan;
-    unsigned int i;
+    struct ipmmu_share_names names;
+    unsigned int i, all, held;
 
     for ( i = 0; i < fwspec->num_ids; i++ )
     {
-        ipmmu_scan_utlb(m, fwspec->ids[i], dom, &scan);
-        if ( !scan.missing )
+        /* m belongs to dom already: the holder is dom, or nobody. */
+        held = ipmmu_partners_held(m, fwspec->ids[i], &all);
+        if ( held == all )
         {
             ipmmu_utlb_route(m->mmu, fwspec->ids[i], dom->ctx, dom);
             continue;
@@ -361,12 +444,21 @@ static void ipmmu_route_complete_utlbs(struct ipmmu_master *m,
          * translation off would let its DMA bypass dom's P2M.
          */
         ipmmu_utlb_route(m->mmu, fwspec->ids[i], ipmmu_block_ctx, NULL);
+        /*
+         * One line per port and domain, when its first member arrives:
+         * a group assigned one by one (dom0's build) says it once.
+         */
+        if ( held )
+            continue;
+        ipmmu_name_partners(m, fwspec->ids[i], dom, IPMMU_WARN_NAMES,
+                            &names);
         printk(XENLOG_WARNING "IPMMU: d%u (%s): %s: uTLB %u of %s stays "
                "blocked until every master behind it is assigned to d%u; "
-               "it is shared with %s: they must be passed through "
+               "it is shared with %s%s: they must be passed through "
                "together\n", dom->d->domain_id, dom->d->name,
                ipmmu_dev_name(m->dev), fwspec->ids[i],
-               ipmmu_short_name(m->mmu), dom->d->domain_id, scan.list);
+               ipmmu_short_name(m->mmu), dom->d->domain_id, names.list,
+               names.more);
     }
 }
 
@@ -390,6 +482,7 @@ static int ipmmu_attach_locked(struct ipmmu_master *m,
     list_add_tail(&m->domain_entry, &dom->masters);
     dom->nr_masters++;
     m->owner = dom;
+    ipmmu_count_held(m, NULL);
     ipmmu_route_complete_utlbs(m, dom);
 
     return 0;
@@ -405,11 +498,12 @@ static void ipmmu_detach_locked(struct ipmmu_master *m)
 {
     struct iommu_fwspec *fwspec = dev_iommu_fwspec_get(m->dev);
     struct ipmmu_domain *dom = m->owner;
-    struct ipmmu_share_scan scan;
-    unsigned int i, n;
+    struct ipmmu_share_names names;
+    unsigned int i, all, held;
 
     list_del_init(&m->domain_entry);
     m->owner = NULL;
+    ipmmu_count_held(m, dom);
 
     for ( i = 0; i < fwspec->num_ids; i++ )
     {
@@ -418,22 +512,29 @@ static void ipmmu_detach_locked(struct ipmmu_master *m)
 
         if ( u->owner && !was_routed )
             continue;
-        n = ipmmu_scan_utlb(m, fwspec->ids[i], dom, &scan);
+        /* Partners of m still with dom (m is nobody's now). */
+        held = ipmmu_partners_held(m, fwspec->ids[i], &all);
+        if ( u->holder != dom )
+            held = 0;
         /*
          * Partners still with dom keep the port blocked, even with
          * iommu=no-quarantine: translation off would let their DMA
          * bypass dom's P2M.  Only a port of no domain is unowned.
          */
-        if ( n > scan.missing )
+        if ( held )
             ipmmu_utlb_route(m->mmu, fwspec->ids[i], ipmmu_block_ctx, NULL);
         else
             ipmmu_utlb_unowned(m->mmu, fwspec->ids[i]);
         /* Worth a line unless the whole domain is going away. */
-        if ( was_routed && n > scan.missing && !dom->d->is_dying )
-            printk(XENLOG_WARNING "IPMMU: d%u (%s): %s left: its uTLB %u "
-                   "of %s is blocked again, so are its partners %s\n",
-                   dom->d->domain_id, dom->d->name, ipmmu_dev_name(m->dev),
-                   fwspec->ids[i], ipmmu_short_name(m->mmu), scan.list);
+        if ( !was_routed || !held || dom->d->is_dying )
+            continue;
+        ipmmu_name_partners(m, fwspec->ids[i], dom, IPMMU_WARN_NAMES,
+                            &names);
+        printk(XENLOG_WARNING "IPMMU: d%u (%s): %s left: its uTLB %u "
+               "of %s is blocked again, so are its partners %s%s\n",
+               dom->d->domain_id, dom->d->name, ipmmu_dev_name(m->dev),
+               fwspec->ids[i], ipmmu_short_name(m->mmu), names.list,
+               names.more);
     }
 
     if ( --dom->nr_masters == 0 )

@@ -36,6 +36,13 @@ struct ipmmu_utlb {
     unsigned int users;              /* registered masters naming it */
     unsigned int ctx;                /* IMUCTR.TTSEL, IPMMU_NONE: off */
     struct ipmmu_domain *owner;      /* NULL: quarantine (blocking ctx) */
+    /*
+     * Its members (ipmmu_device.members) that a domain owns: at most one
+     * domain does (ipmmu-vmsa.c refuses a second), 'holder', which owns
+     * 'held' of them; so that the group rule needs no walk of the group.
+     */
+    struct ipmmu_domain *holder;     /* NULL: held == 0 */
+    unsigned int held;
 };
 
 /*
@@ -72,12 +79,15 @@ struct ipmmu_device {
     struct ipmmu_utlb utlb[IPMMU_MAX_UTLBS];
 
     /*
-     * Every instance: how many available nodes of the tree name each
-     * uTLB, counted on the first partner query (the tree is fixed once
-     * the IPMMUs are up), so that only shared uTLBs walk the tree.
+     * Every instance: the masters of the tree behind each uTLB (available
+     * nodes naming it, each once), indexed before the first master naming
+     * this IPMMU registers (ipmmu-vmsa-share.c).  uTLB u's members are
+     * members[member_at[u]] up to, not including, members[member_at[u + 1]].
      */
-    bool tree_counted;
-    uint16_t tree_users[IPMMU_MAX_UTLBS];
+    bool indexed;
+    bool indexing;                   /* in the index build under way */
+    unsigned int member_at[IPMMU_MAX_UTLBS + 1];
+    struct dt_device_node **members; /* NULL: none, or not indexed */
 };
 
 /* The driver's part of a domain (dom_iommu(d)->arch.priv). */
@@ -97,6 +107,7 @@ struct ipmmu_master {
     struct ipmmu_device *mmu;        /* the IPMMU its uTLBs belong to */
     struct ipmmu_domain *owner;      /* NULL: quarantined */
     bool added;                      /* add_device done */
+    bool in_tree;                    /* a member of its uTLBs (available) */
 };
 
 /* Driver-wide state (ipmmu-vmsa-probe.c). */
@@ -144,17 +155,30 @@ void ipmmu_fault_irq(int irq, void *dev_id);
 void ipmmu_fault_log_flush(struct ipmmu_fault_log *log, const char *who);
 
 /*
- * ipmmu-vmsa-share.c (lock held).  The masters of the tree that name
- * uTLB utlb of mmu (available nodes only, each once), other than 'self',
- * a node that names utlb itself: fn is called for each; returns how many
- * there are.
+ * ipmmu-vmsa-share.c.  Index the members of every uTLB of every IPMMU
+ * that is up and not indexed yet, in one walk of the tree: 0, or -ENOMEM
+ * (with a console line) and nothing indexed.  Called where dt_xlate runs
+ * (it allocates); a no-op once every IPMMU is indexed.
  */
-unsigned int ipmmu_utlb_partners(struct ipmmu_device *mmu,
+int ipmmu_index_members(void);
+/* Drop mmu's index (shutdown). */
+void ipmmu_free_members(struct ipmmu_device *mmu);
+/*
+ * (Lock held; mmu indexed.)  The masters of the tree that name uTLB utlb
+ * of mmu (available nodes only, each once), other than 'self', a node
+ * that names utlb itself: fn is called for each until it returns false;
+ * returns how many were visited (all of them with fn NULL or never
+ * false).  No allocation, no register access.
+ */
+unsigned int ipmmu_utlb_partners(const struct ipmmu_device *mmu,
                                  uint32_t utlb,
                                  const struct dt_device_node *self,
-                                 void (*fn)(struct dt_device_node *np,
+                                 bool (*fn)(struct dt_device_node *np,
                                             void *arg),
                                  void *arg);
+/* (mmu indexed.)  How many members uTLB utlb of mmu has: O(1). */
+unsigned int ipmmu_utlb_members(const struct ipmmu_device *mmu,
+                                uint32_t utlb);
 /* The driver's record of a registered master, or NULL. */
 struct ipmmu_master *ipmmu_node_master(const struct ipmmu_device *mmu,
                                        struct dt_device_node *np);

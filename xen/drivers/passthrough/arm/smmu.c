@@ -162,6 +162,79 @@ static int master_get_streams(struct smmu_master *m)
     return n;
 }
 
+/*
+ * The entry of m's id i, unless an earlier id of m has it too (SMMU_NONE):
+ * each entry m uses, once.
+ */
+static unsigned int master_sme_once(struct smmu_master *m, unsigned int i)
+{
+    struct iommu_fwspec *fwspec = dev_iommu_fwspec_get(m->dev);
+    unsigned int j, n = master_sme(m->smmu, fwspec->ids[i]);
+
+    for ( j = 0; n != SMMU_NONE && j < i; j++ )
+        if ( master_sme(m->smmu, fwspec->ids[j]) == n )
+            return SMMU_NONE;
+
+    return n;
+}
+
+/* m starts (1) or stops (-1) using its entries (lock held). */
+static void master_count_users(struct smmu_master *m, int delta)
+{
+    struct iommu_fwspec *fwspec = dev_iommu_fwspec_get(m->dev);
+    unsigned int i, n;
+
+    for ( i = 0; i < fwspec->num_ids; i++ )
+        if ( (n = master_sme_once(m, i)) != SMMU_NONE )
+            m->smmu->smes[n].users += delta;
+}
+
+/* m now belongs to dom (1), or no longer does (-1) (lock held). */
+static void master_count_held(struct smmu_master *m, struct smmu_domain *dom,
+                              int delta)
+{
+    struct iommu_fwspec *fwspec = dev_iommu_fwspec_get(m->dev);
+    unsigned int i, n;
+
+    for ( i = 0; i < fwspec->num_ids; i++ )
+    {
+        struct smmu_sme *e;
+
+        if ( (n = master_sme_once(m, i)) == SMMU_NONE )
+            continue;
+        e = &m->smmu->smes[n];
+        if ( delta > 0 )
+        {
+            ASSERT(!e->holder || e->holder == dom);
+            e->holder = dom;
+            e->held++;
+        }
+        else
+        {
+            ASSERT(e->holder == dom && e->held);
+            if ( --e->held == 0 )
+                e->holder = NULL;
+        }
+    }
+}
+
+/* Take m's entries and count m among their users. */
+static int master_hold_streams(struct smmu_master *m)
+{
+    int rc = master_get_streams(m);
+
+    if ( !rc )
+        master_count_users(m, 1);
+
+    return rc;
+}
+
+static void master_release_streams(struct smmu_master *m)
+{
+    master_count_users(m, -1);
+    master_put_streams(m, dev_iommu_fwspec_get(m->dev)->num_ids);
+}
+
 /* ---- Devices ---- */
 
 int smmu_master_create(struct device *dev, struct smmu_device *smmu)
@@ -275,7 +348,7 @@ int smmu_add_device(uint8_t devfn, struct device *dev)
     {
         /* Quarantine: the streams are matched, and blocked, from now on. */
         if ( smmu_quarantine() )
-            rc = master_get_streams(m);
+            rc = master_hold_streams(m);
         if ( !rc )
         {
             m->held_since_add = smmu_quarantine();
@@ -290,10 +363,8 @@ int smmu_add_device(uint8_t devfn, struct device *dev)
 /* Undo add_device (lock held). */
 static void smmu_unregister_locked(struct smmu_master *m)
 {
-    struct iommu_fwspec *fwspec = dev_iommu_fwspec_get(m->dev);
-
     if ( m->held_since_add )
-        master_put_streams(m, fwspec->num_ids);
+        master_release_streams(m);
     m->held_since_add = false;
     m->added = false;
 }
@@ -436,68 +507,78 @@ static struct smmu_master *sme_outsider(struct smmu_device *smmu,
  * -EINVAL if a master sharing an entry with m belongs to a domain other
  * than dom: one entry cannot tell its masters apart, so they can only be
  * passed through together, to one domain (as the IPMMU's shared uTLBs).
+ * m belongs to no domain yet.
  */
 static int check_group(struct smmu_master *m, struct smmu_domain *dom)
 {
     struct iommu_fwspec *fwspec = dev_iommu_fwspec_get(m->dev);
     struct smmu_master *other;
-    unsigned int i;
+    unsigned int i, n;
 
     for ( i = 0; i < fwspec->num_ids; i++ )
     {
-        unsigned int n = master_sme(m->smmu, fwspec->ids[i]);
+        const struct smmu_sme *e;
 
-        if ( n == SMMU_NONE )
+        if ( (n = master_sme_once(m, i)) == SMMU_NONE )
             continue;
-        list_for_each_entry(other, &m->smmu->masters, smmu_entry)
-        {
-            if ( other == m || !other->owner || other->owner == dom ||
-                 !master_uses_sme(other, n) )
-                continue;
-            printk(XENLOG_ERR "SMMU: cannot assign %s to d%u (%s): its "
-                   "stream %#x shares stream match entry %u of %s with %s, "
-                   "assigned to d%u (%s): they must be passed through "
-                   "together, to one domain\n", smmu_dev_name(m->dev),
-                   dom->d->domain_id, dom->d->name,
-                   SMMU_FWID_SID(fwspec->ids[i]), n, m->smmu->name,
-                   smmu_dev_name(other->dev), other->owner->d->domain_id,
-                   other->owner->d->name);
-            return -EINVAL;
-        }
+        e = &m->smmu->smes[n];
+        if ( !e->held || e->holder == dom )
+            continue;
+        /* Named on this error path only: a walk of the masters. */
+        other = sme_partner(m->smmu, e->holder, m, n);
+        printk(XENLOG_ERR "SMMU: cannot assign %s to d%u (%s): its "
+               "stream %#x shares stream match entry %u of %s with %s, "
+               "assigned to d%u (%s): they must be passed through "
+               "together, to one domain\n", smmu_dev_name(m->dev),
+               dom->d->domain_id, dom->d->name,
+               SMMU_FWID_SID(fwspec->ids[i]), n, m->smmu->name,
+               other ? smmu_dev_name(other->dev) : "another device",
+               e->holder->d->domain_id, e->holder->d->name);
+        return -EINVAL;
     }
 
     return 0;
 }
 
 /*
- * Route every entry of m to dom's bank cb, except an entry that a master
- * dom does not own also uses: it stays blocked until the group is
- * complete, so that master's DMA never reaches dom.
+ * Route every entry of m (dom's, and counted) to dom's bank cb, except an
+ * entry that a master dom does not own also uses: it stays blocked until
+ * the group is complete, so that master's DMA never reaches dom.
  */
 static void master_route(struct smmu_master *m, unsigned int cb,
                          struct smmu_domain *dom)
 {
     struct iommu_fwspec *fwspec = dev_iommu_fwspec_get(m->dev);
     struct smmu_master *missing;
-    unsigned int i;
+    unsigned int i, n;
 
     for ( i = 0; i < fwspec->num_ids; i++ )
     {
-        unsigned int n = master_sme(m->smmu, fwspec->ids[i]);
+        const struct smmu_sme *e;
 
-        if ( n == SMMU_NONE )
+        if ( (n = master_sme_once(m, i)) == SMMU_NONE )
             continue;
-        missing = sme_outsider(m->smmu, dom, m, n);
-        if ( missing )
+        e = &m->smmu->smes[n];
+        /* m is a user and one of dom's: the holder is dom. */
+        if ( e->users == e->held )
         {
-            printk(XENLOG_WARNING "SMMU: d%u (%s): %s: stream match entry "
-                   "%u of %s stays blocked until %s, which shares it, is "
-                   "assigned to d%u too\n", dom->d->domain_id, dom->d->name,
-                   smmu_dev_name(m->dev), n, m->smmu->name,
-                   smmu_dev_name(missing->dev), dom->d->domain_id);
+            smmu_sme_route(m->smmu, n, cb, dom);
             continue;
         }
-        smmu_sme_route(m->smmu, n, cb, dom);
+        /*
+         * Said once per entry and domain, when its first master arrives
+         * (a group assigned one by one, as dom0's build does, says it
+         * once); naming who is missing walks the masters then only.
+         */
+        if ( e->held > 1 )
+            continue;
+        missing = sme_outsider(m->smmu, dom, m, n);
+        printk(XENLOG_WARNING "SMMU: d%u (%s): %s: stream match entry "
+               "%u of %s stays blocked until %s, which shares it, is "
+               "assigned to d%u too\n", dom->d->domain_id, dom->d->name,
+               smmu_dev_name(m->dev), n, m->smmu->name,
+               missing ? smmu_dev_name(missing->dev) : "another device",
+               dom->d->domain_id);
     }
 }
 
@@ -519,7 +600,7 @@ static int smmu_attach_locked(struct smmu_master *m, struct smmu_domain *dom)
 
     if ( !m->held_since_add )
     {
-        rc = master_get_streams(m);
+        rc = master_hold_streams(m);
         if ( rc )
         {
             if ( new_ctx )
@@ -532,6 +613,7 @@ static int smmu_attach_locked(struct smmu_master *m, struct smmu_domain *dom)
     list_add_tail(&m->domain_entry, &dom->masters);
     ctx->nr_masters++;
     m->owner = dom;
+    master_count_held(m, dom, 1);
     master_route(m, ctx->cb, dom);
 
     return 0;
@@ -543,21 +625,23 @@ static void smmu_detach_locked(struct smmu_master *m)
     struct iommu_fwspec *fwspec = dev_iommu_fwspec_get(m->dev);
     struct smmu_domain *dom = m->owner;
     struct smmu_ctx *ctx = domain_ctx(dom, m->smmu);
-    unsigned int i;
+    unsigned int i, n;
 
+    master_count_held(m, dom, -1);
     for ( i = 0; i < fwspec->num_ids; i++ )
     {
-        unsigned int n = master_sme(m->smmu, fwspec->ids[i]);
+        const struct smmu_sme *e;
 
-        if ( n == SMMU_NONE )
+        if ( (n = master_sme_once(m, i)) == SMMU_NONE )
             continue;
+        e = &m->smmu->smes[n];
         /*
          * m goes to quarantine: an entry it shares is blocked too, so m's
          * DMA cannot reach dom through it; the partners that stay with
          * dom wait until m comes back.
          */
         smmu_sme_route(m->smmu, n, SMMU_NONE, NULL);
-        if ( !dom->d->is_dying && sme_partner(m->smmu, dom, m, n) )
+        if ( !dom->d->is_dying && e->holder == dom )
             printk(XENLOG_WARNING "SMMU: d%u (%s): %s left: stream match "
                    "entry %u of %s is blocked again, so are the partners "
                    "that share it\n", dom->d->domain_id, dom->d->name,
@@ -565,7 +649,7 @@ static void smmu_detach_locked(struct smmu_master *m)
     }
 
     if ( m->held_since_attach )
-        master_put_streams(m, fwspec->num_ids);
+        master_release_streams(m);
     m->held_since_attach = false;
 
     list_del_init(&m->domain_entry);

@@ -51,6 +51,14 @@ struct smmu_sme {
     unsigned int refs;               /* fwspec ids of masters using it */
     unsigned int cb;                 /* SMMU_NONE: S2CR type fault */
     struct smmu_domain *owner;       /* NULL: blocked */
+    /*
+     * The masters using it, each once, and how many of them 'holder',
+     * the one domain that may own any of them (smmu.c refuses a second),
+     * owns: the group rule reads these instead of walking the masters.
+     */
+    unsigned int users;
+    unsigned int held;
+    struct smmu_domain *holder;      /* NULL: held == 0 */
 };
 
 /* One context bank. */
