@@ -256,6 +256,38 @@ static unsigned long growth_headroom(unsigned long size)
            ROUNDUP(min(size / 4, GROWTH_HEADROOM_MAX), MEM_ALIGN);
 }
 
+/*
+ * A realloc the block already serves as it is: it holds 'size' bytes and
+ * the locked path would write nothing (no tail of a block to cut, no flag
+ * or alignment to change, no failure check: a fit is not an allocation).
+ * Decided from the header alone, read without the lock as a free reads it
+ * (size, flags and alignment do not change while the block is in use),
+ * so the common step of a block grown with headroom takes no lock.  Any
+ * other case, and anything odd about the block, is the locked path's.
+ */
+static always_inline bool realloc_fits_as_is(const void *ptr,
+                                             unsigned long size,
+                                             unsigned long align,
+                                             unsigned long roomy)
+{
+    const struct xmem_block *b = block_of(ptr);
+    unsigned long w, bsize, need;
+
+    if ( size >= BLOCK_LIMIT || ((unsigned long)ptr & (align - 1)) )
+        return false;
+    w = block_used_word(&xmem_global_pool, b);
+    if ( !w ||
+         ((unsigned long)MEM_ALIGN << ((w & BW_ALIGN_MASK) >>
+                                      BW_ALIGN_SHIFT)) < align )
+        return false;
+    bsize = w & BW_SIZE_MASK;
+    need = block_need(size);
+    if ( need > bsize )
+        return false;
+    /* The locked path's two outcomes that leave the header as it is. */
+    return (w & BW_ROOMY) ? bsize <= roomy : bsize - need < BLOCK_MIN;
+}
+
 void *_xrealloc(void *ptr, unsigned long size, unsigned long align)
 {
     struct page_info *pg;
@@ -286,6 +318,8 @@ void *_xrealloc(void *ptr, unsigned long size, unsigned long align)
         room = size;
         roomy = fits_tlsf(size, align) ? block_need(size) : 0;
     }
+    if ( realloc_fits_as_is(ptr, size, align, roomy) )
+        return ptr;
     q = xmem_pool_realloc_in_place(&xmem_global_pool, ptr, size, &align, &cur,
                               &checked, roomy, &outcome);
     if ( outcome == REALLOC_DONE )
