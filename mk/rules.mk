@@ -45,8 +45,13 @@ $(foreach p,$(TESTS),$(eval $(call program_rules,aarch64,$(p))))
 $(foreach p,$(TOOLS) $(BENCHES),$(eval $(call program_rules,rel,$(p))))
 $(foreach p,$(TOOLS) $(TEST_PROGS),$(eval $(call program_rules,asan,$(p))))
 $(foreach p,$(TSAN_TESTS),$(eval $(call program_rules,tsan,$(p))))
+$(foreach p,$(REL_TESTS),$(eval $(call program_rules,rel,$(p))))
 
-TEST_BINS    := $(addprefix $(BUILD)/asan/bin/,$(TESTS))
+# Tests also run as built for release (-O2 -DNDEBUG): code that only
+# release builds compile (the allocator's lock-free header reads and
+# prefetches) is tested too.
+TEST_BINS    := $(addprefix $(BUILD)/asan/bin/,$(TESTS)) \
+                $(addprefix $(BUILD)/rel/bin/,$(REL_TESTS))
 TOOL_BINS    := $(addprefix $(BUILD)/rel/bin/,$(TOOLS))
 TOOL_BINS_ASAN := $(addprefix $(BUILD)/asan/bin/,$(TOOLS))
 BENCH_BINS   := $(addprefix $(BUILD)/rel/bin/,$(BENCHES))

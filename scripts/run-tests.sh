@@ -25,6 +25,8 @@ mkdir -p "$log_dir"
 
 for p in "${progs[@]}"; do
     name=$(basename "$p")
+    # The same test built for release (build/rel/bin) gets its own log.
+    [[ $(basename "$(dirname "$(dirname "$p")")") == rel ]] && name=$name-rel
     log=$log_dir/$name.log
     # A hung program is a failure, not a hung test run.
     timeout "${TEST_TIMEOUT:-600}" ${QEMU:+$QEMU} "$p" >"$log" 2>&1

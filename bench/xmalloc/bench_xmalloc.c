@@ -96,6 +96,9 @@ struct result {
      * slower than the overall p99 (where the tail comes from). */
     double kind_lat[NR_KINDS][NR_LAT];
     double kind_ops[NR_KINDS], kind_tail[NR_KINDS];
+    /* Each kind's latencies summed, per op of the whole trace: how much
+     * of the trace's ns/op (timer included) that kind makes. */
+    double kind_time[NR_KINDS];
     /* Growths that moved: p99 of latency - 1.2 x memcpy of their bytes. */
     double move_extra_p99;
     bool have_kinds;
@@ -315,10 +318,16 @@ static void latency_by_kind(struct result *r, const struct trace *t,
         }
     for ( k = 0; k < NR_KINDS; k++ )
     {
+        double sum = 0;
+
         for ( n = 0, j = 0; j < t->nr_ops; j++ )
             if ( kind[j] == k )
+            {
                 v[n++] = lat[j];
+                sum += (double)lat[j];
+            }
         r->kind_ops[k] = (double)n;
+        r->kind_time[k] = sum / (double)t->nr_ops;
         r->kind_tail[k] = nr_slow ? 100.0 * slow[k] / nr_slow : 0;
         for ( l = 0; l < NR_LAT; l++ )
             r->kind_lat[k][l] = n ? (double)bench_percentile_u64(v, n,
@@ -494,6 +503,8 @@ static void print_results(char tag, const struct result *res)
                 printf("%c %u k%uops %.6f\n", tag, c, k, res[c].kind_ops[k]);
                 printf("%c %u k%utail %.6f\n", tag, c, k,
                        res[c].kind_tail[k]);
+                printf("%c %u k%utime %.6f\n", tag, c, k,
+                       res[c].kind_time[k]);
             }
             printf("%c %u moveextra %.6f\n", tag, c, res[c].move_extra_p99);
         }
@@ -629,6 +640,8 @@ static bool run_child(const char *what, const char *const *env,
                 r->kind_ops[k] = v;
             else if ( !strcmp(kind + 2, "tail") )
                 r->kind_tail[k] = v;
+            else if ( !strcmp(kind + 2, "time") )
+                r->kind_time[k] = v;
             else if ( kind[2] == 'l' && kind[3] - '0' >= 0 &&
                       kind[3] - '0' < NR_LAT )
                 r->kind_lat[k][kind[3] - '0'] = v;
@@ -879,14 +892,17 @@ static void latency_kind_table(struct bench_report *rep)
     static const unsigned int cases[] = { C_T2_1K, C_T2, C_T2_100K };
     const char *const hdr[] = {
         "live", "backend", "op", "ops", "p50 ns", "p99 ns", "p99.9 ns",
-        "max ns", "% of slowest 1%",
+        "max ns", "% of slowest 1%", "ns per trace op",
     };
     char metric[48];
     unsigned int b, i, k, l;
 
     bench_table_begin("T2 per-op latency by operation, warm (timer "
-                      "included; last column: share of the ops slower than "
-                      "the p99 of all ops)", ARRAY_LEN(hdr), hdr);
+                      "included; '% of slowest 1%': share of the ops slower "
+                      "than the p99 of all ops; 'ns per trace op': the "
+                      "kind's latencies summed over the trace's op count, "
+                      "so the kinds add up to the replay's ns/op)",
+                      ARRAY_LEN(hdr), hdr);
     for ( i = 0; i < ARRAY_LEN(cases); i++ )
         for ( b = 0; b < NR_BACKENDS; b++ )
         {
@@ -918,6 +934,11 @@ static void latency_kind_table(struct bench_report *rep)
                                             g->kind_lat[k][l]);
                 }
                 bench_table_cell("%.1f", r->kind_tail[k]);
+                bench_table_cell("%.1f", r->kind_time[k]);
+                snprintf(metric, sizeof(metric), "%s ns per trace op",
+                         kind_names[k]);
+                bench_report_add(rep, case_names[c], backend_names[b],
+                                 metric, r->kind_time[k], "ns");
                 bench_table_end_row();
             }
         }

@@ -383,6 +383,46 @@ static void small_step_growth_keeps_its_headroom(void **state)
     xfree(fence);
 }
 
+/*
+ * A realloc the block already serves as it is (the step into room left
+ * by a growth, or a shrink whose tail is too small to cut) returns the
+ * same pointer, counts no allocation, armed failures included, and
+ * changes nothing in use; asking more alignment than the block has is
+ * not such a case and moves it.
+ */
+static void realloc_served_as_is_changes_nothing(void **state)
+{
+    unsigned char *a, *fence, *n, *q;
+    unsigned long used, live;
+
+    (void)state;
+    a = xmalloc_bytes(2000);
+    fence = xmalloc_bytes(16);
+    memset(a, 0x3c, 2000);
+    n = _xrealloc(a, 2016, 16);         /* moves, leaves headroom */
+    assert_non_null(n);
+    used = xmalloc_used_bytes();
+    live = xmalloc_live_blocks();
+    alloc_count_reset();
+    alloc_fail_nth(1);
+    assert_ptr_equal(_xrealloc(n, 2100, 16), n);     /* into the room */
+    assert_ptr_equal(_xrealloc(n, 2090, 16), n);     /* tail of 16 bytes */
+    alloc_fail_nth(0);
+    assert_int_equal(alloc_count(), 0);
+    assert_int_equal(alloc_failures_injected(), 0);
+    assert_int_equal(xmalloc_used_bytes(), used);
+    assert_int_equal(xmalloc_live_blocks(), live);
+    assert_true(xm_bytes_are(n, 0x3c, 2000));
+    /* A stronger alignment than the block was made with: a new block. */
+    q = _xrealloc(n, 2000, 256);
+    assert_non_null(q);
+    assert_true(IS_ALIGNED((unsigned long)q, 256));
+    assert_true(xm_bytes_are(q, 0x3c, 2000));
+    assert_int_equal(xmem_pool_check(NULL), 0);
+    xfree(q);
+    xfree(fence);
+}
+
 static void realloc_keeps_the_alignment_of_the_block(void **state)
 {
     unsigned long align;
@@ -500,6 +540,7 @@ int main(void)
         XM_TEST(realloc_grows_backward_into_a_free_previous_block),
         XM_TEST(realloc_moves_when_the_neighbour_is_used),
         XM_TEST(small_step_growth_keeps_its_headroom),
+        XM_TEST(realloc_served_as_is_changes_nothing),
         XM_TEST(realloc_keeps_the_alignment_of_the_block),
         XM_TEST(shrinking_a_page_block_keeps_its_alignment),
         XM_TEST(realloc_to_a_stronger_alignment_moves),

@@ -188,7 +188,9 @@ void xfree(void *p)
     /* Whole-page blocks are page-aligned: anything else is the pool's. */
     if ( likely((unsigned long)p & (PAGE_SIZE - 1)) )
     {
-        xmem_pool_free_block(&xmem_global_pool, p);
+        p = pending_push(p);
+        if ( p )
+            xmem_pool_free_block(&xmem_global_pool, p);
         return;
     }
     pg = page_block_of(p);
@@ -256,6 +258,43 @@ static unsigned long growth_headroom(unsigned long size)
            ROUNDUP(min(size / 4, GROWTH_HEADROOM_MAX), MEM_ALIGN);
 }
 
+/*
+ * A realloc the block already serves as it is: it holds 'size' bytes and
+ * the locked path would write nothing (no tail of a block to cut, no flag
+ * or alignment to change, no failure check: a fit is not an allocation).
+ * Decided from the header alone, read without the lock as a free reads it
+ * (size, flags and alignment do not change while the block is in use),
+ * so the common step of a block grown with headroom takes no lock.  Any
+ * other case, and anything odd about the block, is the locked path's.
+ */
+static always_inline bool realloc_fits_as_is(const void *ptr,
+                                             unsigned long size,
+                                             unsigned long align,
+                                             unsigned long roomy)
+{
+    const struct xmem_block *b = block_of(ptr);
+    unsigned long w, bsize, need;
+
+    if ( size >= BLOCK_LIMIT || ((unsigned long)ptr & (align - 1)) )
+        return false;
+    w = block_used_word(&xmem_global_pool, b);
+    if ( !w ||
+         ((unsigned long)MEM_ALIGN << ((w & BW_ALIGN_MASK) >>
+                                      BW_ALIGN_SHIFT)) < align )
+        return false;
+    bsize = w & BW_SIZE_MASK;
+    need = block_need(size);
+    if ( need > bsize )
+    {
+        /* A growth: neighbours this CPU just freed count (docs). */
+        if ( pending_any() )
+            xmem_pending_drain(smp_processor_id());
+        return false;
+    }
+    /* The locked path's two outcomes that leave the header as it is. */
+    return (w & BW_ROOMY) ? bsize <= roomy : bsize - need < BLOCK_MIN;
+}
+
 void *_xrealloc(void *ptr, unsigned long size, unsigned long align)
 {
     struct page_info *pg;
@@ -277,6 +316,12 @@ void *_xrealloc(void *ptr, unsigned long size, unsigned long align)
     pg = page_block_of(ptr);
     if ( pg )
         return page_block_realloc(ptr, pg, size, align);
+    /* Freed a moment ago on this CPU: what the free proper would say. */
+    if ( unlikely(pending_holds(ptr)) )
+    {
+        xmem_pending_double_free(ptr);
+        return NULL;
+    }
 
     room = size + growth_headroom(size);
     if ( fits_tlsf(room, align) )
@@ -286,6 +331,8 @@ void *_xrealloc(void *ptr, unsigned long size, unsigned long align)
         room = size;
         roomy = fits_tlsf(size, align) ? block_need(size) : 0;
     }
+    if ( realloc_fits_as_is(ptr, size, align, roomy) )
+        return ptr;
     q = xmem_pool_realloc_in_place(&xmem_global_pool, ptr, size, &align, &cur,
                               &checked, roomy, &outcome);
     if ( outcome == REALLOC_DONE )
@@ -304,6 +351,7 @@ void *_xrealloc(void *ptr, unsigned long size, unsigned long align)
 /* Cached blocks are in use to the pool, but free to xmalloc's users. */
 unsigned long xmalloc_used_bytes(void)
 {
+    xmem_pending_drain(smp_processor_id());
     return ACCESS_ONCE(xmem_global_pool.used_bytes) - xmalloc_cached_bytes() +
            __atomic_load_n(&page_block_bytes, __ATOMIC_RELAXED);
 }
@@ -312,6 +360,7 @@ unsigned long xmalloc_live_blocks(void)
 {
     unsigned long blocks, bytes;
 
+    xmem_pending_drain(smp_processor_id());
     xmem_cache_totals(&blocks, &bytes);
     return ACCESS_ONCE(xmem_global_pool.live_blocks) - blocks +
            __atomic_load_n(&page_block_count, __ATOMIC_RELAXED);
