@@ -17,6 +17,10 @@
  * operation would otherwise count whatever the scheduler gave others).
  *
  *   bench_dt [OUT_DIR]      JSON goes to OUT_DIR/dt.json
+ *
+ * For profiling, BENCH_DT_ONLY=N runs only the synthetic case of N nodes
+ * (any size; nothing written, no targets judged), BENCH_DT_REPS=R times it
+ * R times, and BENCH_DT_SIDE=dt or =fdt times only that side.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -263,6 +267,46 @@ fail:
     return NULL;
 }
 
+/*
+ * Profiling mode: one synthetic size, one or both sides, R repetitions,
+ * each operation's CPU time printed, nothing judged.
+ */
+static int profile_one(const char *only)
+{
+    const char *side = getenv("BENCH_DT_SIDE");
+    const char *r = getenv("BENCH_DT_REPS");
+    unsigned int n = (unsigned int)strtoul(only, NULL, 0);
+    unsigned int reps = r ? (unsigned int)strtoul(r, NULL, 0) : 20;
+    unsigned int nodes = 0;
+    size_t size;
+    void *fdt;
+
+    if ( n < 20 || reps == 0 )
+    {
+        fprintf(stderr, "bench_dt: BENCH_DT_ONLY=%s is not a node count\n",
+                only);
+        return 1;
+    }
+    fdt = make_tree(n, &size);
+    if ( fdt == NULL )
+    {
+        fprintf(stderr, "bench_dt: building a %u-node tree failed\n", n);
+        return 1;
+    }
+    if ( side == NULL || strcmp(side, "dt") != 0 )
+        printf("libfdt walk: %.0f ns/node\n",
+               time_fdt(fdt, reps, &nodes) / nodes);
+    if ( side == NULL || strcmp(side, "fdt") != 0 )
+    {
+        double t = time_dt(fdt, size, reps, &nodes);
+
+        printf("dt code: %.0f ns/node (%u nodes, blob %zu bytes)\n",
+               t / nodes, nodes, size);
+    }
+    free(fdt);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     static const unsigned int sizes[] = { 1000, 10000, 100000 };
@@ -278,6 +322,8 @@ int main(int argc, char **argv)
     char label[32];
 
     console_set_echo(false);
+    if ( getenv("BENCH_DT_ONLY") )
+        return profile_one(getenv("BENCH_DT_ONLY"));
     r = bench_report_open("dt", argc > 1 ? argv[1] : NULL);
     if ( r == NULL || h3 == NULL )
         return 1;
