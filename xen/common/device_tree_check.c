@@ -213,14 +213,13 @@ static int dt_check_tag_walk(const void *fdt)
 
 /*
  * The one walk over a sound structure block.  It makes every check that
- * dt_check_tag_walk() and fdt_check_full()'s walk make (every tag read
- * with fdt_next_tag(), offsets that strictly increase, no property longer
- * than the whole block, every property name a string inside the strings
- * block, nodes that open and close in pairs, the end tag right after
- * the root closes) and
- * counts what the tree will need.  It only answers whether the blob
- * passed: on a failure those two walks run, to name the problem as they
- * always have.
+ * dt_check_tag_walk() and libfdt 1.6.1's fdt_check_full() make (every tag
+ * read with fdt_next_tag(), offsets that strictly increase, no property
+ * longer than the whole block, every property name a string inside the
+ * strings block, nodes that open and close in pairs, an empty name for
+ * the root, nothing but the end tag once the root closes) and counts what
+ * the tree will need.  It only answers whether the blob passed: on a
+ * failure those two walks run, to name the problem as they always have.
  */
 static bool dt_scan_structure(const void *fdt, struct dt_blob_counts *c)
 {
@@ -254,7 +253,15 @@ static bool dt_scan_structure(const void *fdt, struct dt_blob_counts *c)
             /* The name with its NUL and padding: at least what it takes. */
             len = next - offset - FDT_TAGSIZE;
             if ( depth == 0 )
+            {
+                const char *root = fdt_offset_ptr(fdt, offset + FDT_TAGSIZE,
+                                                  1);
+
+                /* fdt_check_full() wants the root's name empty. */
+                if ( !root || *root )
+                    return false;
                 c->path_bytes += 2;                     /* "/" */
+            }
             else if ( depth <= DT_MAX_DEPTH )
             {
                 path[depth] = path[depth - 1] + 1 + len;
