@@ -314,10 +314,7 @@ static void *dt_take(struct dt_build *b, size_t bytes)
         c = _xmalloc(sizeof(*c) + want, DT_VALUE_ALIGN);
         if ( !c )
             return NULL;
-        /*
-         * Zeroed whole, now: one long store (which the CPU need not read
-         * memory for) instead of a miss per line of every node.
-         */
+        /* Zeroed whole, in one long store rather than node by node. */
         memset(c, 0, sizeof(*c) + want);
         c->next = b->chunks;
         b->chunks = c;

@@ -3,19 +3,19 @@
 
 /*
  * What the device_tree_*.c files share and nobody else needs: the
- * per-tree header that sits in front of the root node (node count and the
- * phandle index), and the one-line error report.
+ * per-tree header that sits in front of the root node (node count, the
+ * phandle index, the chunks), the check of a blob with what it counts,
+ * and the one-line error report.
  */
 #include <xen/device_tree.h>
 #include <xen/lib.h>
 
 /*
- * The nodes live in a few large blocks, each starting with this link,
- * in blob order.
+ * The nodes live, in blob order, in a few large blocks (chunks), each
+ * starting with this link.
  */
 struct dt_chunk {
     struct dt_chunk *next;
-    unsigned long pad;                  /* keeps what follows 16-aligned */
 };
 
 struct dt_tree {
