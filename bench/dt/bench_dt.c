@@ -14,7 +14,9 @@
  *     the libfdt walk's per node at every size).
  *
  * Times are this thread's CPU time (the machine is shared: a 100 ms
- * operation would otherwise count whatever the scheduler gave others).
+ * operation would otherwise count whatever the scheduler gave others),
+ * and each figure is the median operation; the synthetic sizes are timed
+ * in interleaved rounds (ROUNDS, below).
  *
  *   bench_dt [OUT_DIR]      JSON goes to OUT_DIR/dt.json
  *
