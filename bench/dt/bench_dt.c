@@ -324,7 +324,7 @@ static int profile_one(const char *only)
  * compares sizes, so each size's median must come from the same stretch
  * of time as the others'.
  */
-#define ROUNDS 10
+#define ROUNDS 20
 #define NR_SIZES 3
 
 int main(int argc, char **argv)
