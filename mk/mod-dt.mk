@@ -1,6 +1,7 @@
 # The device-tree core: unflattening with libfdt and Xen's dt_* interface
 # (xen/include/xen/device_tree.h), its unit tests and its fuzz target.
-XEN_SRCS += xen/common/device_tree.c xen/common/device_tree_lookup.c \
+XEN_SRCS += xen/common/device_tree.c xen/common/device_tree_check.c \
+            xen/common/device_tree_lookup.c \
             xen/common/device_tree_addr.c xen/common/device_tree_phandle.c \
             xen/common/device_tree_irq.c
 

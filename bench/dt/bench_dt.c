@@ -14,9 +14,15 @@
  *     the libfdt walk's per node at every size).
  *
  * Times are this thread's CPU time (the machine is shared: a 100 ms
- * operation would otherwise count whatever the scheduler gave others).
+ * operation would otherwise count whatever the scheduler gave others),
+ * and each figure is the median operation; the synthetic sizes are timed
+ * in interleaved rounds (ROUNDS, below).
  *
  *   bench_dt [OUT_DIR]      JSON goes to OUT_DIR/dt.json
+ *
+ * For profiling, BENCH_DT_ONLY=N runs only the synthetic case of N nodes
+ * (any size; nothing written, no targets judged), BENCH_DT_REPS=R times it
+ * R times, and BENCH_DT_SIDE=dt or =fdt times only that side.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -142,6 +148,32 @@ static int fdt_walk(const void *fdt, unsigned int *nodes)
     return 0;
 }
 
+/* Nanoseconds of one operation of our code. */
+static double one_dt(const void *fdt, size_t size, unsigned int *nodes)
+{
+    uint64_t t0 = cpu_now_ns();
+
+    if ( dt_walk(fdt, size, nodes) != 0 )
+    {
+        fprintf(stderr, "bench_dt: our dt code refused the tree\n");
+        exit(1);
+    }
+    return cpu_now_ns() - t0;
+}
+
+/* Nanoseconds of one libfdt walk. */
+static double one_fdt(const void *fdt, unsigned int *nodes)
+{
+    uint64_t t0 = cpu_now_ns();
+
+    if ( fdt_walk(fdt, nodes) != 0 )
+    {
+        fprintf(stderr, "bench_dt: libfdt walk failed\n");
+        exit(1);
+    }
+    return cpu_now_ns() - t0;
+}
+
 /* Median nanoseconds of one operation over 'reps' runs. */
 static double time_dt(const void *fdt, size_t size, unsigned int reps,
                       unsigned int *nodes)
@@ -151,16 +183,7 @@ static double time_dt(const void *fdt, size_t size, unsigned int reps,
     unsigned int i;
 
     for ( i = 0; i < reps; i++ )
-    {
-        uint64_t t0 = cpu_now_ns();
-
-        if ( dt_walk(fdt, size, nodes) != 0 )
-        {
-            fprintf(stderr, "bench_dt: our dt code refused the tree\n");
-            exit(1);
-        }
-        t[i] = cpu_now_ns() - t0;
-    }
+        t[i] = one_dt(fdt, size, nodes);
     med = bench_median(t, reps);
     free(t);
     return med;
@@ -174,16 +197,7 @@ static double time_fdt(const void *fdt, unsigned int reps,
     unsigned int i;
 
     for ( i = 0; i < reps; i++ )
-    {
-        uint64_t t0 = cpu_now_ns();
-
-        if ( fdt_walk(fdt, nodes) != 0 )
-        {
-            fprintf(stderr, "bench_dt: libfdt walk failed\n");
-            exit(1);
-        }
-        t[i] = cpu_now_ns() - t0;
-    }
+        t[i] = one_fdt(fdt, nodes);
     med = bench_median(t, reps);
     free(t);
     return med;
@@ -263,21 +277,78 @@ fail:
     return NULL;
 }
 
+/*
+ * Profiling mode: one synthetic size, one or both sides, R repetitions,
+ * each operation's CPU time printed, nothing judged.
+ */
+static int profile_one(const char *only)
+{
+    const char *side = getenv("BENCH_DT_SIDE");
+    const char *r = getenv("BENCH_DT_REPS");
+    unsigned int n = (unsigned int)strtoul(only, NULL, 0);
+    unsigned int reps = r ? (unsigned int)strtoul(r, NULL, 0) : 20;
+    unsigned int nodes = 0;
+    size_t size;
+    void *fdt;
+
+    if ( n < 20 || reps == 0 )
+    {
+        fprintf(stderr, "bench_dt: BENCH_DT_ONLY=%s is not a node count\n",
+                only);
+        return 1;
+    }
+    fdt = make_tree(n, &size);
+    if ( fdt == NULL )
+    {
+        fprintf(stderr, "bench_dt: building a %u-node tree failed\n", n);
+        return 1;
+    }
+    if ( side == NULL || strcmp(side, "dt") != 0 )
+        printf("libfdt walk: %.0f ns/node\n",
+               time_fdt(fdt, reps, &nodes) / nodes);
+    if ( side == NULL || strcmp(side, "fdt") != 0 )
+    {
+        double t = time_dt(fdt, size, reps, &nodes);
+
+        printf("dt code: %.0f ns/node (%u nodes, blob %zu bytes)\n",
+               t / nodes, nodes, size);
+    }
+    free(fdt);
+    return 0;
+}
+
+/*
+ * The synthetic cases are timed in ROUNDS rounds, each running every size
+ * in turn (the libfdt walk, then our code): the load of the shared
+ * machine changes from one second to the next, and the per-node target
+ * compares sizes, so each size's median must come from the same stretch
+ * of time as the others'.
+ */
+#define ROUNDS 20
+#define NR_SIZES 3
+
 int main(int argc, char **argv)
 {
-    static const unsigned int sizes[] = { 1000, 10000, 100000 };
-    static const unsigned int reps[] = { 200, 30, 5 };
+    static const unsigned int sizes[NR_SIZES] = { 1000, 10000, 100000 };
+    /* Operations per size and round. */
+    static const unsigned int reps[NR_SIZES] = { 20, 3, 1 };
     static const char *const cols[] = {
         "tree", "nodes", "dt code", "libfdt walk", "ratio",
         "dt ns/node", "libfdt ns/node",
     };
     const struct board *h3 = board_find("h3-salvator-xs");
     struct bench_report *r;
-    unsigned int nodes, i;
-    double ours, base, h3_us, per_node[3], worst_ratio = 0;
+    unsigned int nodes, i, k, round;
+    double ours, base, h3_us, per_node[NR_SIZES], worst_ratio = 0;
+    void *fdt[NR_SIZES];
+    size_t size[NR_SIZES];
+    double *t_dt[NR_SIZES], *t_fdt[NR_SIZES];
+    unsigned int n_nodes[NR_SIZES];
     char label[32];
 
     console_set_echo(false);
+    if ( getenv("BENCH_DT_ONLY") )
+        return profile_one(getenv("BENCH_DT_ONLY"));
     r = bench_report_open("dt", argc > 1 ? argv[1] : NULL);
     if ( r == NULL || h3 == NULL )
         return 1;
@@ -303,19 +374,33 @@ int main(int argc, char **argv)
     bench_report_add_vs(r, h3->name, "dt", "time_per_node", ours / nodes,
                         "ns", base / nodes);
 
-    for ( i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++ )
+    for ( i = 0; i < NR_SIZES; i++ )
     {
-        size_t size;
-        void *fdt = make_tree(sizes[i], &size);
-
-        if ( fdt == NULL )
+        fdt[i] = make_tree(sizes[i], &size[i]);
+        t_dt[i] = calloc(ROUNDS * reps[i], sizeof(double));
+        t_fdt[i] = calloc(ROUNDS * reps[i], sizeof(double));
+        if ( fdt[i] == NULL || t_dt[i] == NULL || t_fdt[i] == NULL )
         {
             fprintf(stderr, "bench_dt: building a %u-node tree failed\n",
                     sizes[i]);
             return 1;
         }
-        base = time_fdt(fdt, reps[i], &nodes);
-        ours = time_dt(fdt, size, reps[i], &nodes);
+    }
+    for ( round = 0; round < ROUNDS; round++ )
+        for ( i = 0; i < NR_SIZES; i++ )
+        {
+            for ( k = 0; k < reps[i]; k++ )
+                t_fdt[i][round * reps[i] + k] = one_fdt(fdt[i], &nodes);
+            for ( k = 0; k < reps[i]; k++ )
+                t_dt[i][round * reps[i] + k] = one_dt(fdt[i], size[i],
+                                                      &n_nodes[i]);
+        }
+
+    for ( i = 0; i < NR_SIZES; i++ )
+    {
+        nodes = n_nodes[i];
+        base = bench_median(t_fdt[i], ROUNDS * reps[i]);
+        ours = bench_median(t_dt[i], ROUNDS * reps[i]);
         per_node[i] = ours / nodes;
         if ( ours / base > worst_ratio )
             worst_ratio = ours / base;
@@ -334,7 +419,9 @@ int main(int argc, char **argv)
                          "us");
         bench_report_add_vs(r, label, "dt", "time_per_node", ours / nodes,
                             "ns", base / nodes);
-        free(fdt);
+        free(fdt[i]);
+        free(t_dt[i]);
+        free(t_fdt[i]);
     }
     bench_table_end();
     printf("target: H3 Salvator-XS under 100 us per operation: %.1f us, "

@@ -617,13 +617,86 @@ static void unflatten_and_free_return_every_byte(void **state)
     {
         assert_int_equal(dt_unflatten(blob, size, &root), 0);
         assert_true(xmalloc_live_blocks() > mark.live);
-        /* One block per node and one for the phandle index. */
-        assert_int_equal(xmalloc_live_blocks() - mark.live, 18 + 1);
+        /*
+         * The 18 nodes in one block (the check's counts size it) and one
+         * for the phandle index.
+         */
+        assert_int_equal(dt_tree_node_count(root), 18);
+        assert_int_equal(xmalloc_live_blocks() - mark.live, 1 + 1);
         dt_free(root);
         assert_true(dt_heap_unchanged(&mark));
     }
     dt_free(NULL);
     assert_true(dt_heap_unchanged(&mark));
+}
+
+/*
+ * Nodes sit in chunks of up to 64 KiB: a tree of 621 nodes spans several,
+ * and a node with a 100,000-byte value gets one of its own in the middle.
+ * Every node, in order, with every property, as libfdt reads the blob.
+ */
+static void a_tree_over_many_chunks_matches_the_blob(void **state)
+{
+    size_t size;
+    void *soc = dt_test_make_soc(17, 600, &size);
+    size_t room = size + 110000;
+    void *fdt = malloc(room);
+    unsigned char *big = malloc(100000);
+    struct dt_device_node *root, *np;
+    const struct dt_property *pp;
+    struct dt_heap_mark mark;
+    char path[256];
+    const void *val;
+    int depth = -1, off, len, i, nr = 0, nr_props;
+
+    (void)state;
+    assert_non_null(fdt);
+    assert_non_null(big);
+    for ( i = 0; i < 100000; i++ )
+        big[i] = (unsigned char)(i * 7 + i / 251);
+    assert_int_equal(fdt_open_into(soc, fdt, room), 0);
+    off = fdt_next_node(fdt, -1, &depth);
+    for ( i = 0; i < 300 && off >= 0; i++ )
+        off = fdt_next_node(fdt, off, &depth);
+    assert_true(off >= 0);
+    assert_int_equal(fdt_setprop(fdt, off, "vendor,blob", big, 100000), 0);
+
+    dt_heap_mark(&mark);
+    assert_int_equal(dt_unflatten(fdt, fdt_totalsize(fdt), &root), 0);
+    /* Far fewer blocks than nodes: the chunks, the tables. */
+    assert_true(xmalloc_live_blocks() - mark.live < 20);
+    depth = -1;
+    np = root;
+    for ( off = fdt_next_node(fdt, -1, &depth); off >= 0 && depth >= 0;
+          off = fdt_next_node(fdt, off, &depth), np = np->allnext )
+    {
+        assert_non_null(np);
+        assert_int_equal(fdt_get_path(fdt, off, path, sizeof(path)), 0);
+        assert_string_equal(np->full_name, path);
+        assert_int_equal(np->phandle, fdt_get_phandle(fdt, off));
+        nr_props = 0;
+        fdt_for_each_property_offset(len, fdt, off)
+            nr_props++;
+        dt_for_each_property_node(np, pp)
+        {
+            val = fdt_getprop(fdt, off, pp->name, &len);
+            assert_non_null(val);
+            assert_int_equal(pp->length, len);
+            assert_memory_equal(pp->value, val, len);
+            assert_true(((uintptr_t)pp->value & 7) == 0);
+            nr_props--;
+        }
+        assert_int_equal(nr_props, 0);
+        nr++;
+    }
+    assert_null(np);
+    assert_int_equal(nr, 621);
+    assert_int_equal(dt_tree_node_count(root), 621);
+    dt_free(root);
+    assert_true(dt_heap_unchanged(&mark));
+    free(big);
+    free(fdt);
+    free(soc);
 }
 
 /*
@@ -732,6 +805,7 @@ int main(void)
         T(unflatten_and_free_return_every_byte),
         T(freeing_a_non_root_is_refused),
         T(a_node_with_many_properties_keeps_them_all),
+        T(a_tree_over_many_chunks_matches_the_blob),
     };
 
     console_set_echo(false);

@@ -177,7 +177,8 @@ static void every_allocation_failure_is_clean(void **state)
     count_calls(good);
     cleanup(&r);
     check_clean(&before);
-    assert_true(total > 50);
+    /* 40 in 2026-12: the device tree's nodes share a few chunks. */
+    assert_true(total > 30);
     /* Tearing down allocates nothing, so the sweep covers everything. */
     assert_int_equal(alloc_count(), total);
 

@@ -1,11 +1,18 @@
 /*
  * Unflattening.  A flattened blob is checked with libfdt (header, block
- * layout, then every tag), and only then turned into a tree of nodes
- * allocated with xmalloc.  Each node is one allocation holding the node,
- * its properties, its names and a copy of every value: the tree does not
- * point into the blob, so the caller may free the blob at once, and
- * dt_free() has exactly one block per node (plus the phandle index) to
- * release.  The root's block starts with the per-tree header.
+ * layout, then every tag: device_tree_check.c), and only then turned into
+ * a tree in one more walk.  Each node takes one stretch of memory holding
+ * the node, its properties, its names and a copy of every value, and the
+ * stretches follow each other in blob order in a few large xmalloc blocks
+ * (chunks), as upstream Xen lays its tree out in one: a later walk of the
+ * tree reads memory in order.  The tree does not point into the blob, so
+ * the caller may free the blob at once; dt_free() releases the chunks and
+ * the phandle index.  The root's stretch starts with the per-tree header.
+ *
+ * The sibling-name check and the phandle index are made while the nodes
+ * are built, with tables sized by the check's counts, rather than in
+ * walks of the finished tree; their errors are still reported after any
+ * error of the build, in the order the separate walks had.
  */
 #include <libfdt.h>
 #include <xen/device_tree.h>
@@ -16,9 +23,6 @@
 #include "device_tree_internal.h"
 
 struct dt_device_node *dt_host;
-
-/* Property values are copied at this alignment, so cells read naturally. */
-#define DT_VALUE_ALIGN 8
 
 /* ------------------------------------------------------------------ */
 /* Error reports                                                       */
@@ -57,268 +61,13 @@ static int dt_first_unprintable(const char *name, int len)
     return -1;
 }
 
-/* Make a string from a damaged blob fit for a console line, in place. */
-static const char *dt_printable(char *s)
-{
-    char *p;
-
-    for ( p = s; *p; p++ )
-        if ( (unsigned char)*p < ' ' || (unsigned char)*p > '~' )
-            *p = '?';
-    return s;
-}
-
-/* ------------------------------------------------------------------ */
-/* Checks on the whole blob, before anything is allocated             */
-
-struct dt_block {
-    const char *name;
-    uint64_t start, size;
-};
-
-static bool dt_blocks_overlap(const struct dt_block *a,
-                              const struct dt_block *b)
-{
-    if ( !a->size || !b->size )
-        return false;
-    return a->start < b->start + b->size && b->start < a->start + a->size;
-}
-
-/*
- * libfdt checks that each block lies inside totalsize; it does not check
- * that the blocks are disjoint, and a blob whose strings live inside its
- * structure block (or its reservation map) is hostile, not merely odd.
- */
-static int dt_check_layout(const void *fdt)
-{
-    struct dt_block blk[3];
-    unsigned int nr = 0, i, j;
-    int nr_rsv = fdt_num_mem_rsv(fdt);
-
-    if ( nr_rsv < 0 )
-    {
-        dt_err("header", "memory reservation map at byte offset %u runs "
-               "past the blob's %u bytes (%s)", fdt_off_mem_rsvmap(fdt),
-               fdt_totalsize(fdt), fdt_strerror(nr_rsv));
-        return -EINVAL;
-    }
-    blk[nr].name = "memory reservation map";
-    blk[nr].start = fdt_off_mem_rsvmap(fdt);
-    blk[nr++].size = ((uint64_t)nr_rsv + 1) * sizeof(struct fdt_reserve_entry);
-    /* Before version 17 the structure block has no recorded size. */
-    if ( fdt_version(fdt) >= 17 )
-    {
-        blk[nr].name = "structure block";
-        blk[nr].start = fdt_off_dt_struct(fdt);
-        blk[nr++].size = fdt_size_dt_struct(fdt);
-    }
-    blk[nr].name = "strings block";
-    blk[nr].start = fdt_off_dt_strings(fdt);
-    blk[nr++].size = fdt_size_dt_strings(fdt);
-
-    for ( i = 0; i < nr; i++ )
-        for ( j = i + 1; j < nr; j++ )
-            if ( dt_blocks_overlap(&blk[i], &blk[j]) )
-            {
-                dt_err("header", "%s [0x%" PRIx64 ", +0x%" PRIx64
-                       ") overlaps %s [0x%" PRIx64 ", +0x%" PRIx64 ")",
-                       blk[i].name, blk[i].start, blk[i].size,
-                       blk[j].name, blk[j].start, blk[j].size);
-                return -EINVAL;
-            }
-    return 0;
-}
-
-/*
- * fdt_check_full() says what is wrong but not where.  Walk the blob again
- * the way the unflattener will, without allocating, and name the node in
- * which (or after which) the walk breaks.
- */
-static void dt_report_structure_error(const void *fdt, int err)
-{
-    char path[160];
-    const char *where = "structure block";
-    const char *pname;
-    int depth = -1, node, last = -1, prop, len;
-
-    for ( node = fdt_next_node(fdt, -1, &depth);
-          node >= 0 && depth >= 0;
-          node = fdt_next_node(fdt, node, &depth) )
-    {
-        last = node;
-        fdt_for_each_property_offset(prop, fdt, node)
-            if ( !fdt_getprop_by_offset(fdt, prop, &pname, &len) )
-                goto located;
-        if ( prop != -FDT_ERR_NOTFOUND )
-            goto located;
-    }
-    if ( node >= 0 && depth < 0 )
-    {
-        /* The root closed cleanly: the damage is in what follows it. */
-        dt_err("/", "malformed structure block after the root node (%s)",
-               fdt_strerror(err));
-        return;
-    }
- located:
-    if ( last >= 0 && fdt_get_path(fdt, last, path, sizeof(path)) == 0 )
-        where = dt_printable(path);
-    dt_err(where, "malformed structure block in or after this node (%s)",
-           fdt_strerror(err));
-}
-
-/*
- * Walk the structure block's tags once, refusing a property whose length
- * runs past the block.  libfdt 1.6.1 adds such a length to the offset in
- * 32 bits: a length close to 4 GiB wraps, the next tag is found at or
- * before the current one, and fdt_check_full() (like every libfdt walk)
- * loops for ever.  Offsets that strictly increase bound this walk.  The
- * enclosing nodes are remembered so that the report can name the node.
- */
-struct dt_tag_walk {
-    int nodes[DT_MAX_DEPTH + 1];
-    unsigned int depth;
-};
-
-/* The path of the node the walk is in, into path[len]. */
-static const char *dt_tag_walk_path(const void *fdt,
-                                    const struct dt_tag_walk *w, char *path,
-                                    size_t size)
-{
-    size_t used = 0;
-    unsigned int i;
-
-    /* nodes[0] is the root, whose name is empty. */
-    for ( i = 1; i < w->depth && i <= DT_MAX_DEPTH; i++ )
-    {
-        int len;
-        const char *name = fdt_get_name(fdt, w->nodes[i], &len);
-
-        if ( !name || len < 0 || used + (size_t)len + 2 > size )
-            break;
-        path[used++] = '/';
-        memcpy(path + used, name, (size_t)len);
-        used += (size_t)len;
-        path[used] = '\0';
-    }
-    if ( !used )
-    {
-        path[0] = '/';
-        path[1] = '\0';
-    }
-    return dt_printable(path);
-}
-
-static int dt_check_tag_walk(const void *fdt)
-{
-    struct dt_tag_walk w = { .depth = 0 };
-    char path[256];
-    int offset, next = 0;
-    uint32_t block = fdt_size_dt_struct(fdt);
-
-    for ( ; ; )
-    {
-        const uint8_t *prop;
-        uint32_t tag;
-
-        offset = next;
-        /* Byte loads: the block may sit at any alignment. */
-        prop = fdt_offset_ptr(fdt, offset, sizeof(struct fdt_property));
-        if ( prop && fdt32_ld((const fdt32_t *)prop) == FDT_PROP &&
-             fdt32_ld((const fdt32_t *)(prop + 4)) > block )
-        {
-            dt_err(dt_tag_walk_path(fdt, &w, path, sizeof(path)),
-                   "malformed structure block: a property claims %u bytes, "
-                   "more than the whole structure block (%u)",
-                   fdt32_ld((const fdt32_t *)(prop + 4)), block);
-            return -EINVAL;
-        }
-        tag = fdt_next_tag(fdt, offset, &next);
-        /* Other damage is left to fdt_check_full() to name. */
-        if ( tag == FDT_END || next < 0 )
-            return 0;
-        if ( next <= offset )
-        {
-            dt_err(dt_tag_walk_path(fdt, &w, path, sizeof(path)),
-                   "malformed structure block: the tag at offset %d does "
-                   "not advance", offset);
-            return -EINVAL;
-        }
-        if ( tag == FDT_BEGIN_NODE )
-        {
-            if ( w.depth <= DT_MAX_DEPTH )
-                w.nodes[w.depth] = offset;
-            w.depth++;
-        }
-        else if ( tag == FDT_END_NODE && w.depth )
-            w.depth--;
-    }
-}
-
-static int dt_check_blob(const void *fdt, size_t size)
-{
-    int err;
-
-    if ( !fdt )
-    {
-        dt_err("header", "no blob");
-        return -EINVAL;
-    }
-    /* libfdt reads the whole version-17 header before checking sizes. */
-    if ( size < sizeof(struct fdt_header) )
-    {
-        dt_err("header", "blob of %zu bytes is shorter than its header "
-               "(%zu bytes)", size, sizeof(struct fdt_header));
-        return -EINVAL;
-    }
-    err = fdt_check_header(fdt);
-    if ( err )
-    {
-        if ( err == -FDT_ERR_BADMAGIC )
-            dt_err("header", "bad magic 0x%08x, not a flattened device tree "
-                   "(%s)", fdt_magic(fdt), fdt_strerror(err));
-        else if ( err == -FDT_ERR_BADVERSION )
-            dt_err("header", "unsupported version %u (last compatible %u) "
-                   "(%s)", fdt_version(fdt), fdt_last_comp_version(fdt),
-                   fdt_strerror(err));
-        else
-            dt_err("header", "a block lies outside totalsize %u (%s)",
-                   fdt_totalsize(fdt), fdt_strerror(err));
-        return -EINVAL;
-    }
-    /*
-     * Before version 16 node names are paths; libfdt 1.6.1's
-     * fdt_check_full() dereferences a NULL name on such blobs.  dtc has
-     * written version 17 since 2007.
-     */
-    if ( fdt_version(fdt) < 16 )
-    {
-        dt_err("header", "version %u is older than 16, not supported",
-               fdt_version(fdt));
-        return -EINVAL;
-    }
-    if ( fdt_totalsize(fdt) > size )
-    {
-        dt_err("header", "totalsize %u is larger than the %zu bytes given: "
-               "truncated blob", fdt_totalsize(fdt), size);
-        return -EINVAL;
-    }
-    err = dt_check_layout(fdt);
-    if ( err )
-        return err;
-    err = dt_check_tag_walk(fdt);
-    if ( err )
-        return err;
-    err = fdt_check_full(fdt, size);
-    if ( err )
-    {
-        dt_report_structure_error(fdt, err);
-        return -EINVAL;
-    }
-    return 0;
-}
-
 /* ------------------------------------------------------------------ */
 /* Building nodes                                                      */
+
+struct dt_name_slot {
+    const struct dt_device_node *np;
+    uint32_t hash;
+};
 
 struct dt_build {
     const void *fdt;
@@ -326,7 +75,22 @@ struct dt_build {
     struct dt_device_node *tail;                    /* allnext order */
     struct dt_device_node *path[DT_MAX_DEPTH + 1];  /* current ancestors */
     struct dt_device_node *last_child[DT_MAX_DEPTH + 2];
-    unsigned int nr_phandles;
+    unsigned int max_nodes;         /* counted by the check */
+
+    /* Where the nodes go. */
+    struct dt_chunk *chunks;        /* newest first */
+    char *cur, *end;                /* free room in the newest */
+    uint64_t bytes_left;            /* what the nodes still need, at most */
+
+    /* (parent, unit name) of every node but the root; a power of two. */
+    struct dt_name_slot *names;
+    unsigned int name_slots;
+    const struct dt_device_node *dup_name;  /* first with a twin */
+
+    /* The phandle index, handed to the tree when it is complete. */
+    struct dt_device_node **phandles;
+    unsigned int phandle_slots;
+    const struct dt_device_node *dup_phandle, *dup_phandle_of;
 };
 
 /*
@@ -526,8 +290,45 @@ static void dt_fill_properties(const void *fdt,
     np->properties = plan->nr_props ? props : NULL;
 }
 
+/* Largest chunk asked of xmalloc: well inside its pool's blocks. */
+#define DT_CHUNK_MAX (64 * 1024)
+
+/*
+ * 'bytes' (a multiple of DT_VALUE_ALIGN) for the next node, after the
+ * previous one; NULL when out of memory.  A new chunk is as large as the
+ * check says the remaining nodes need, up to DT_CHUNK_MAX, so that a
+ * small tree is one block and a big one a few hundred.
+ */
+static void *dt_take(struct dt_build *b, size_t bytes)
+{
+    void *p;
+
+    if ( (size_t)(b->end - b->cur) < bytes )
+    {
+        size_t want = b->bytes_left < DT_CHUNK_MAX ? b->bytes_left
+                                                   : DT_CHUNK_MAX;
+        struct dt_chunk *c;
+
+        if ( want < bytes )
+            want = bytes;
+        c = _xmalloc(sizeof(*c) + want, DT_VALUE_ALIGN);
+        if ( !c )
+            return NULL;
+        /* Zeroed whole, in one long store rather than node by node. */
+        memset(c, 0, sizeof(*c) + want);
+        c->next = b->chunks;
+        b->chunks = c;
+        b->cur = (char *)(c + 1);
+        b->end = b->cur + want;
+    }
+    p = b->cur;
+    b->cur += bytes;
+    b->bytes_left = b->bytes_left > bytes ? b->bytes_left - bytes : 0;
+    return p;
+}
+
 /* Allocate and fill one node from its plan; NULL when out of memory. */
-static struct dt_device_node *dt_make_node(const void *fdt,
+static struct dt_device_node *dt_make_node(struct dt_build *b,
                                            const struct dt_node_plan *plan,
                                            bool is_root)
 {
@@ -543,15 +344,17 @@ static struct dt_device_node *dt_make_node(const void *fdt,
     size_t full_len = parent_len + 1 + plan->name_len;
     size_t base_off = full_off + full_len + 1;
     size_t names_off = base_off + plan->base_len + 1;
-    size_t total = names_off + plan->names_bytes;
+    size_t total = ROUNDUP(names_off + plan->names_bytes, DT_VALUE_ALIGN);
     struct dt_device_node *np;
     char *block, *full;
 
-    block = _xzalloc(total, DT_VALUE_ALIGN);
+    block = dt_take(b, total);
     if ( !block )
     {
         dt_node_err(parent, plan->name, plan->name_len,
-                    "out of memory (%zu bytes for the node)", total);
+                    "out of memory (%zu bytes for the nodes from here)",
+                    (size_t)(b->bytes_left < DT_CHUNK_MAX ? b->bytes_left
+                                                          : DT_CHUNK_MAX));
         return NULL;
     }
     np = is_root ? &((struct dt_tree *)block)->root
@@ -574,11 +377,186 @@ static struct dt_device_node *dt_make_node(const void *fdt,
     np->dev.type = DEV_DT;
     np->dev.of_node = np;
 
-    dt_fill_properties(fdt, plan, np,
+    dt_fill_properties(b->fdt, plan, np,
                        (struct dt_property *)(block + props_off),
                        block + values_off, block + names_off);
     return np;
 }
+
+/* ------------------------------------------------------------------ */
+/* Sibling names and phandles, checked and indexed during the build    */
+
+/*
+ * Two siblings with one name make a path ambiguous, and paths name the
+ * devices given to guests: they are refused.  A hash of (parent, unit
+ * name) keeps the check linear in the number of nodes.  It is computed
+ * from the name in the blob while the node is being built, and its slot
+ * fetched then, so that the probe after the node is made does not wait
+ * for memory; a slot keeps the whole hash, so that two nodes are compared
+ * only when the hashes agree.
+ */
+
+/* FNV-1a over the unit name, seeded with the parent. */
+static uint32_t dt_sibling_hash(const struct dt_device_node *parent,
+                                const char *name, int len)
+{
+    uint32_t h = 2166136261U ^ (uint32_t)((uintptr_t)parent >> 4);
+    int i;
+
+    for ( i = 0; i < len; i++ )
+        h = (h ^ (unsigned char)name[i]) * 16777619U;
+    return h;
+}
+
+/* The last component of a node's path: "iommu@e67b0000". */
+static const char *dt_unit_name(const struct dt_device_node *np)
+{
+    return strrchr(np->full_name, '/') + 1;
+}
+
+/* Remember np's name; the first node whose sibling has it is kept. */
+static void dt_note_sibling_name(struct dt_build *b,
+                                 const struct dt_device_node *np,
+                                 uint32_t hash)
+{
+    unsigned int mask = b->name_slots - 1, i;
+
+    for ( i = hash & mask; b->names[i].np; i = (i + 1) & mask )
+        if ( b->names[i].hash == hash &&
+             b->names[i].np->parent == np->parent &&
+             !strcmp(dt_unit_name(b->names[i].np), dt_unit_name(np)) )
+        {
+            if ( !b->dup_name )
+                b->dup_name = np;
+            return;
+        }
+    b->names[i].np = np;
+    b->names[i].hash = hash;
+}
+
+static unsigned int dt_phandle_hash(dt_phandle handle, unsigned int slots)
+{
+    /* Fibonacci hashing: phandles are usually small consecutive numbers. */
+    return (handle * 2654435761U) & (slots - 1);
+}
+
+/*
+ * Index np by its phandle.  A phandle used twice is kept to be reported
+ * (the later node, and the node that has it first), since 'iommus' would
+ * otherwise resolve to whichever node comes first.
+ */
+static void dt_note_phandle(struct dt_build *b, struct dt_device_node *np)
+{
+    unsigned int mask = b->phandle_slots - 1, i;
+    struct dt_device_node *other;
+
+    for ( i = dt_phandle_hash(np->phandle, b->phandle_slots);
+          (other = b->phandles[i]) != NULL; i = (i + 1) & mask )
+        if ( other->phandle == np->phandle )
+        {
+            if ( !b->dup_phandle )
+            {
+                b->dup_phandle = np;
+                b->dup_phandle_of = other;
+            }
+            return;
+        }
+    b->phandles[i] = np;
+}
+
+/* The smallest power of two (at least 8) of twice 'n'. */
+static unsigned int dt_table_slots(unsigned int n)
+{
+    unsigned int slots = 8;
+
+    while ( slots < 2 * n )
+        slots <<= 1;
+    return slots;
+}
+
+/*
+ * Before the first node: the tables, sized by the check's counts, and
+ * how much the nodes will take at most (which sizes the chunks).
+ */
+static int dt_build_prepare(struct dt_build *b,
+                            const struct dt_blob_counts *c)
+{
+    b->max_nodes = c->nodes;
+    b->bytes_left = (uint64_t)c->nodes *
+                        (sizeof(struct dt_device_node) + DT_VALUE_ALIGN) +
+                    sizeof(struct dt_tree) +
+                    (uint64_t)c->props * sizeof(struct dt_property) +
+                    c->value_bytes + c->prop_name_bytes +
+                    c->node_name_bytes + c->path_bytes;
+    b->name_slots = dt_table_slots(c->nodes);
+    b->names = xzalloc_array(struct dt_name_slot, b->name_slots);
+    if ( !b->names )
+    {
+        dt_err("/", "out of memory checking the names of %u nodes",
+               c->nodes);
+        return -ENOMEM;
+    }
+    if ( !c->phandles )
+        return 0;
+    b->phandle_slots = dt_table_slots(c->phandles);
+    b->phandles = xzalloc_array(struct dt_device_node *, b->phandle_slots);
+    if ( !b->phandles )
+    {
+        dt_err("/", "out of memory for the index of %u phandles",
+               c->phandles);
+        return -ENOMEM;
+    }
+    return 0;
+}
+
+/*
+ * After the last node: the errors found on the way, in the order of the
+ * walks that once made these checks, then the index handed to the tree.
+ */
+static int dt_build_finish(struct dt_build *b)
+{
+    if ( b->dup_name )
+    {
+        dt_err(b->dup_name->full_name, "two sibling nodes have this name");
+        return -EINVAL;
+    }
+    if ( b->dup_phandle )
+    {
+        dt_err(b->dup_phandle->full_name, "phandle 0x%x is already used by %s",
+               b->dup_phandle->phandle, b->dup_phandle_of->full_name);
+        return -EINVAL;
+    }
+    b->tree->chunks = b->chunks;
+    b->tree->phandles = b->phandles;
+    b->tree->phandle_slots = b->phandle_slots;
+    b->chunks = NULL;
+    b->phandles = NULL;
+    xfree(b->names);
+    b->names = NULL;
+    return 0;
+}
+
+static void dt_free_chunks(struct dt_chunk *c)
+{
+    struct dt_chunk *next;
+
+    for ( ; c; c = next )
+    {
+        next = c->next;
+        xfree(c);
+    }
+}
+
+/* What a failed build leaves: nothing. */
+static void dt_build_release(struct dt_build *b)
+{
+    xfree(b->names);
+    xfree(b->phandles);
+    dt_free_chunks(b->chunks);
+}
+
+/* ------------------------------------------------------------------ */
+/* Linking nodes                                                       */
 
 static void dt_link_node(struct dt_build *b, struct dt_device_node *np,
                          int depth)
@@ -600,7 +578,7 @@ static void dt_link_node(struct dt_build *b, struct dt_device_node *np,
         b->tail->allnext = np;
     b->tail = np;
     if ( np->phandle )
-        b->nr_phandles++;
+        dt_note_phandle(b, np);
 }
 
 /*
@@ -614,6 +592,7 @@ static int dt_add_node(struct dt_build *b, int offset, int first_prop,
     struct dt_node_plan plan;
     struct dt_device_node *np;
     const char *at;
+    uint32_t hash = 0;
     int rc, bad;
 
     /* Every field but the remembered properties starts at zero. */
@@ -661,18 +640,32 @@ static int dt_add_node(struct dt_build *b, int offset, int first_prop,
     }
     at = memchr(plan.name, '@', plan.name_len);
     plan.base_len = at ? at - plan.name : plan.name_len;
+    if ( depth )
+    {
+        hash = dt_sibling_hash(plan.parent, plan.name, plan.name_len);
+        __builtin_prefetch(&b->names[hash & (b->name_slots - 1)], 1);
+    }
+    /* Unreachable: the check counted every BEGIN_NODE tag. */
+    if ( b->tree && b->tree->nr_nodes >= b->max_nodes )
+    {
+        dt_node_err(plan.parent, plan.name, plan.name_len,
+                    "more nodes than the check counted (%u)", b->max_nodes);
+        return -EINVAL;
+    }
 
     rc = dt_plan_node(b->fdt, &plan);
     if ( rc )
         return rc;
     *after = plan.after_props;
-    np = dt_make_node(b->fdt, &plan, depth == 0);
+    np = dt_make_node(b, &plan, depth == 0);
     if ( !np )
         return -ENOMEM;
     if ( depth == 0 )
         b->tree = container_of(np, struct dt_tree, root);
     b->tree->nr_nodes++;
     dt_link_node(b, np, depth);
+    if ( depth )
+        dt_note_sibling_name(b, np, hash);
     return 0;
 }
 
@@ -758,136 +751,7 @@ static int dt_build_nodes(struct dt_build *b)
 }
 
 /* ------------------------------------------------------------------ */
-/* Sibling names                                                       */
-
-/* The last component of a node's path: "iommu@e67b0000". */
-static const char *dt_unit_name(const struct dt_device_node *np)
-{
-    return strrchr(np->full_name, '/') + 1;
-}
-
-/* FNV-1a over the unit name, seeded with the parent. */
-static uint32_t dt_sibling_hash(const struct dt_device_node *np)
-{
-    const unsigned char *s = (const unsigned char *)dt_unit_name(np);
-    uint32_t h = 2166136261U ^ (uint32_t)((uintptr_t)np->parent >> 4);
-
-    for ( ; *s; s++ )
-        h = (h ^ *s) * 16777619U;
-    return h;
-}
-
-static bool dt_same_sibling_name(const struct dt_device_node *a,
-                                 const struct dt_device_node *b)
-{
-    return a->parent == b->parent && !strcmp(dt_unit_name(a), dt_unit_name(b));
-}
-
-struct dt_name_slot {
-    const struct dt_device_node *np;
-    uint32_t hash;
-};
-
-/* Slots whose hash is known this many nodes ahead are prefetched. */
-#define DT_SIBLING_AHEAD 16
-
-/*
- * Two siblings with one name make a path ambiguous, and paths name the
- * devices given to guests: refuse them.  A temporary hash of (parent,
- * name) keeps this linear in the number of nodes.  On a big tree the
- * table's random slots were the cost (a cache miss per node): the hashes
- * are computed first, in tree order, so that each slot can be fetched
- * ahead of its turn, and a slot keeps the whole hash so that a node is
- * compared with another only when the hashes agree.
- */
-static int dt_check_sibling_names(struct dt_build *b)
-{
-    const struct dt_device_node *np;
-    struct dt_name_slot *seen, *order;
-    unsigned int slots = 8, n = 0, k, i;
-    int rc = 0;
-
-    while ( slots < 2 * b->tree->nr_nodes )
-        slots <<= 1;
-    /* One block: the table, then every node but the root in tree order. */
-    seen = xzalloc_array(struct dt_name_slot, slots + b->tree->nr_nodes);
-    if ( !seen )
-    {
-        dt_err("/", "out of memory checking the names of %u nodes",
-               b->tree->nr_nodes);
-        return -ENOMEM;
-    }
-    order = seen + slots;
-    for ( np = b->tree->root.allnext; np; np = np->allnext, n++ )
-    {
-        order[n].np = np;
-        order[n].hash = dt_sibling_hash(np);
-    }
-    for ( k = 0; k < n && !rc; k++ )
-    {
-        if ( k + DT_SIBLING_AHEAD < n )
-            __builtin_prefetch(&seen[order[k + DT_SIBLING_AHEAD].hash &
-                                     (slots - 1)], 1);
-        for ( i = order[k].hash & (slots - 1); seen[i].np;
-              i = (i + 1) & (slots - 1) )
-            if ( seen[i].hash == order[k].hash &&
-                 dt_same_sibling_name(seen[i].np, order[k].np) )
-            {
-                dt_err(order[k].np->full_name,
-                       "two sibling nodes have this name");
-                rc = -EINVAL;
-                break;
-            }
-        seen[i] = order[k];
-    }
-    xfree(seen);
-    return rc;
-}
-
-/* ------------------------------------------------------------------ */
 /* The phandle index                                                   */
-
-static unsigned int dt_phandle_hash(dt_phandle handle, unsigned int slots)
-{
-    /* Fibonacci hashing: phandles are usually small consecutive numbers. */
-    return (handle * 2654435761U) & (slots - 1);
-}
-
-static int dt_index_phandles(struct dt_build *b)
-{
-    struct dt_tree *tree = b->tree;
-    struct dt_device_node *np, *other;
-    unsigned int slots = 8, i;
-
-    if ( !b->nr_phandles )
-        return 0;
-    while ( slots < 2 * b->nr_phandles )
-        slots <<= 1;
-    tree->phandles = xzalloc_array(struct dt_device_node *, slots);
-    if ( !tree->phandles )
-    {
-        dt_err("/", "out of memory for the index of %u phandles",
-               b->nr_phandles);
-        return -ENOMEM;
-    }
-    tree->phandle_slots = slots;
-    dt_for_each_device_node(&tree->root, np)
-    {
-        if ( !np->phandle )
-            continue;
-        for ( i = dt_phandle_hash(np->phandle, slots);
-              (other = tree->phandles[i]) != NULL;
-              i = (i + 1) & (slots - 1) )
-            if ( other->phandle == np->phandle )
-            {
-                dt_err(np->full_name, "phandle 0x%x is already used by %s",
-                       np->phandle, other->full_name);
-                return -EINVAL;
-            }
-        tree->phandles[i] = np;
-    }
-    return 0;
-}
 
 struct dt_device_node *dt_tree_find_phandle(const struct dt_tree *tree,
                                             dt_phandle handle)
@@ -931,27 +795,27 @@ unsigned int dt_tree_node_count(const struct dt_device_node *np)
 
 int dt_unflatten(const void *fdt, size_t size, struct dt_device_node **root)
 {
+    struct dt_blob_counts counts;
     struct dt_build b;
     int rc;
 
     if ( !root )
         return -EINVAL;
     *root = NULL;
-    rc = dt_check_blob(fdt, size);
+    rc = dt_check_blob(fdt, size, &counts);
     if ( rc )
         return rc;
 
     memset(&b, 0, sizeof(b));
     b.fdt = fdt;
-    rc = dt_build_nodes(&b);
+    rc = dt_build_prepare(&b, &counts);
     if ( !rc )
-        rc = dt_check_sibling_names(&b);
+        rc = dt_build_nodes(&b);
     if ( !rc )
-        rc = dt_index_phandles(&b);
+        rc = dt_build_finish(&b);
     if ( rc )
     {
-        if ( b.tree )
-            dt_free(&b.tree->root);
+        dt_build_release(&b);
         return rc;
     }
     *root = &b.tree->root;
@@ -960,7 +824,6 @@ int dt_unflatten(const void *fdt, size_t size, struct dt_device_node **root)
 
 void dt_free(struct dt_device_node *root)
 {
-    struct dt_device_node *np, *next;
     struct dt_tree *tree;
 
     if ( !root )
@@ -971,16 +834,11 @@ void dt_free(struct dt_device_node *root)
         return;
     }
     tree = container_of(root, struct dt_tree, root);
-    for ( np = root->allnext; np; np = next )
-    {
-        next = np->allnext;
-        xfree(np);
-    }
-    if ( tree->phandles )
-        xfree(tree->phandles);
     if ( dt_host == root )
         dt_host = NULL;
-    xfree(tree);
+    /* The header is in one of the chunks: the index goes first. */
+    xfree(tree->phandles);
+    dt_free_chunks(tree->chunks);
 }
 
 int dt_host_init(const void *fdt, size_t size)
