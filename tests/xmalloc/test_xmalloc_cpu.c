@@ -40,45 +40,6 @@ static void drain_this_cpu(void)
     xmalloc_cpu_dead(smp_processor_id());
 }
 
-/*
- * Release builds: a freed block waits on the CPU's pending ring until
- * PENDING_MAX more frees push it out; then it is in the cache and serves
- * the next request of its size.  Debug builds free at once.
- */
-static void a_pending_free_is_done_after_the_ring_turns(void **state)
-{
-#if PENDING_MAX
-    void *a, *other[PENDING_MAX];
-    unsigned int i;
-
-    (void)state;
-    a = xmalloc_bytes(SMALL);
-    for ( i = 0; i < PENDING_MAX; i++ )
-        other[i] = xmalloc_bytes(2 * SMALL);
-    drain_this_cpu();
-    xfree(a);
-    assert_true(pending_holds(a));
-    assert_false(block_is_cached(block_of(a)));
-    for ( i = 0; i + 1 < PENDING_MAX; i++ )
-        xfree(other[i]);
-    assert_true(pending_holds(a));
-    xfree(other[PENDING_MAX - 1]);      /* pushes a out: freed now */
-    assert_false(pending_holds(a));
-    assert_true(block_is_cached(block_of(a)));
-    assert_ptr_equal(xmalloc_bytes(SMALL), a);
-    xfree(a);
-#else
-    void *a = xmalloc_bytes(SMALL);
-
-    (void)state;
-    print_message("debug build: frees are done at once\n");
-    xfree(a);
-    assert_true(block_is_cached(block_of(a)));
-    assert_ptr_equal(xmalloc_bytes(SMALL), a);
-    xfree(a);
-#endif
-}
-
 static void a_freed_small_block_serves_the_next_request_of_its_size(void **state)
 {
     unsigned long used0 = xmalloc_used_bytes(), cached0;
@@ -307,11 +268,7 @@ static void *free_then_allocate(void *arg)
     for ( i = 0; i < ARRAY_SIZE(blocks); i++ )
         blocks[i] = xmalloc_bytes(SMALL);
     if ( r->take )
-    {
         xfree(r->take);
-        /* Release builds: the free proper runs now, not 16 frees later. */
-        xmem_pending_drain(smp_processor_id());
-    }
     r->got = xmalloc_bytes(SMALL);
     for ( i = 0; i < ARRAY_SIZE(blocks); i++ )
         xfree(blocks[i]);
@@ -436,7 +393,6 @@ int main(void)
         XM_TEST(an_aligned_block_is_deferred_whatever_its_size),
         XM_TEST(a_cpu_going_down_merges_its_deferred_frees),
         XM_TEST(threads_hold_distinct_cpu_numbers_and_give_them_back),
-        XM_TEST(a_pending_free_is_done_after_the_ring_turns),
     };
 
     console_set_echo(false);

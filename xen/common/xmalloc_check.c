@@ -200,8 +200,6 @@ int xmem_pool_check(struct xmem_pool *pool)
     const struct xmem_region *r;
     int rc = 0;
 
-    if ( p->quick_on )
-        xmem_pending_drain(smp_processor_id());
     spin_lock(&p->lock);
     list_for_each_entry(r, &p->regions, link)
     {

@@ -14,40 +14,12 @@
 
 struct xmem_cpu_cache xmem_cpu_caches[NR_CPUS];
 
-void xmem_pending_double_free(const void *p)
-{
-    printk(XENLOG_ERR "xmalloc: pool %s: bad free of %p: block already free "
-           "(double free)\n", xmem_global_pool.name, p);
-}
-
-bool xmem_pending_drain(unsigned int cpu)
-{
-    struct xmem_cpu_cache *c = &xmem_cpu_caches[cpu];
-    unsigned int i;
-    bool any = false;
-
-    for ( i = 0; i < ARRAY_SIZE(c->pending) && c->nr_pending; i++ )
-    {
-        void *p = c->pending[i];
-
-        if ( !p )
-            continue;
-        c->pending[i] = NULL;
-        c->nr_pending--;
-        xmem_pool_free_block(&xmem_global_pool, p);
-        any = true;
-    }
-    return any;
-}
-
 void xmalloc_cpu_dead(unsigned int cpu)
 {
     LIST_HEAD(gone);
 
     if ( cpu >= NR_CPUS )
         return;
-    /* Its pending frees land in this CPU's cache or in the pool. */
-    xmem_pending_drain(cpu);
     spin_lock(&xmem_global_pool.lock);
     xmem_cache_flush(&xmem_global_pool, cpu, &gone);
     spin_unlock(&xmem_global_pool.lock);
@@ -73,7 +45,6 @@ unsigned long xmalloc_cached_bytes(void)
 {
     unsigned long blocks, bytes;
 
-    xmem_pending_drain(smp_processor_id());
     xmem_cache_totals(&blocks, &bytes);
     return bytes;
 }

@@ -51,32 +51,11 @@
 
 BUILD_BUG_ON(DEFER_STEP < 1 || 2 * DEFER_STEP > DEFER_MAX);
 
-/*
- * Pending frees (global heap, release builds): xfree() of a pool block
- * starts fetching the block's header and queues the pointer on this
- * CPU's ring; the free proper (header read, checks, cache or deferred
- * list) runs PENDING_MAX frees later, when the header has arrived.  The
- * freed block is usually cold, and its header load was the free's whole
- * cost (docs/xmalloc.md).  The ring is done before the pool grows, when
- * the CPU goes down, and before this CPU reads the heap's statistics or
- * checks it.  Debug and AddressSanitizer builds free at once: a bad free
- * is reported by the call that made it, and a freed block is poisoned
- * the moment it is freed.
- */
-#if defined(NDEBUG) && !defined(ARCH_HEAP_POISON)
-#define PENDING_MAX     16
-#else
-#define PENDING_MAX     0
-#endif
-
 struct xmem_cpu_cache {
     struct xmem_block *list[QUICK_CLASSES];     /* linked by next_free */
     uint8_t count[QUICK_CLASSES];
     struct xmem_block *deferred;                /* linked by next_free */
     unsigned int nr_deferred;
-    /* Payloads xfree()d and not freed yet; NULL: an empty slot. */
-    void *pending[PENDING_MAX + 1];
-    unsigned int pending_pos, nr_pending;
     /* Written by the owner only; others read them (statistics). */
     unsigned long blocks, bytes;
 } __attribute__((aligned(64)));
@@ -198,80 +177,7 @@ static always_inline struct xmem_block *cache_pop(unsigned long size)
     return b;
 }
 
-/*
- * Queue payload p on this CPU's pending ring (PENDING_MAX > 0 only);
- * returns the payload it pushes out, to be freed now, or NULL.  p may be
- * anything xfree() was given: prefetching a bad address does no harm, and
- * the free proper checks and reports it.
- */
-void xmem_pending_double_free(const void *p);
-
-#if PENDING_MAX
-/* Whether p waits on this CPU's pending ring (freed, not done yet). */
-static always_inline bool pending_holds(const void *p)
-{
-    const struct xmem_cpu_cache *c = &xmem_cpu_caches[smp_processor_id()];
-    unsigned int i;
-    bool found = false;
-
-    /* No early exit: a loop the compiler can keep branch-free. */
-    for ( i = 0; i < PENDING_MAX; i++ )
-        found |= c->pending[i] == p;
-    return found;
-}
-
-/*
- * A second xfree() of a block still on this CPU's ring is refused and
- * reported (xmem_pending_double_free()) as the free proper would report
- * it; the ring keeps one entry.
- */
-static always_inline void *pending_push(void *p)
-{
-    struct xmem_cpu_cache *c = &xmem_cpu_caches[smp_processor_id()];
-    unsigned int i = c->pending_pos;
-    void *out;
-
-    if ( unlikely(pending_holds(p)) )
-    {
-        xmem_pending_double_free(p);
-        return NULL;
-    }
-    out = c->pending[i];
-
-    /* The 16-byte header never straddles a line: one prefetch. */
-    __builtin_prefetch(block_of(p), 1);
-    c->pending[i] = p;
-    c->pending_pos = i + 1 < PENDING_MAX ? i + 1 : 0;
-    if ( !out )
-        c->nr_pending++;
-    return out;
-}
-#else
-static always_inline bool pending_holds(const void *p)
-{
-    (void)p;
-    return false;
-}
-
-static always_inline void *pending_push(void *p)
-{
-    return p;
-}
-#endif
-
-/* Whether this CPU has frees pending. */
-static always_inline bool pending_any(void)
-{
-    return PENDING_MAX && xmem_cpu_caches[smp_processor_id()].nr_pending;
-}
-
 /* ---- Flushes and statistics (xmalloc_cpu.c) --------------------------- */
-
-/*
- * Free what CPU cpu's pending ring holds (no lock held; cpu's own thread,
- * or cpu is down); true if it held anything.
- */
-bool xmem_pending_drain(unsigned int cpu);
 
 /*
  * Give CPU cpu's cached and deferred blocks back to pool p (lock held;

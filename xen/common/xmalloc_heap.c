@@ -188,9 +188,7 @@ void xfree(void *p)
     /* Whole-page blocks are page-aligned: anything else is the pool's. */
     if ( likely((unsigned long)p & (PAGE_SIZE - 1)) )
     {
-        p = pending_push(p);
-        if ( p )
-            xmem_pool_free_block(&xmem_global_pool, p);
+        xmem_pool_free_block(&xmem_global_pool, p);
         return;
     }
     pg = page_block_of(p);
@@ -285,12 +283,7 @@ static always_inline bool realloc_fits_as_is(const void *ptr,
     bsize = w & BW_SIZE_MASK;
     need = block_need(size);
     if ( need > bsize )
-    {
-        /* A growth: neighbours this CPU just freed count (docs). */
-        if ( pending_any() )
-            xmem_pending_drain(smp_processor_id());
         return false;
-    }
     /* The locked path's two outcomes that leave the header as it is. */
     return (w & BW_ROOMY) ? bsize <= roomy : bsize - need < BLOCK_MIN;
 }
@@ -316,12 +309,6 @@ void *_xrealloc(void *ptr, unsigned long size, unsigned long align)
     pg = page_block_of(ptr);
     if ( pg )
         return page_block_realloc(ptr, pg, size, align);
-    /* Freed a moment ago on this CPU: what the free proper would say. */
-    if ( unlikely(pending_holds(ptr)) )
-    {
-        xmem_pending_double_free(ptr);
-        return NULL;
-    }
 
     room = size + growth_headroom(size);
     if ( fits_tlsf(room, align) )
@@ -351,7 +338,6 @@ void *_xrealloc(void *ptr, unsigned long size, unsigned long align)
 /* Cached blocks are in use to the pool, but free to xmalloc's users. */
 unsigned long xmalloc_used_bytes(void)
 {
-    xmem_pending_drain(smp_processor_id());
     return ACCESS_ONCE(xmem_global_pool.used_bytes) - xmalloc_cached_bytes() +
            __atomic_load_n(&page_block_bytes, __ATOMIC_RELAXED);
 }
@@ -360,7 +346,6 @@ unsigned long xmalloc_live_blocks(void)
 {
     unsigned long blocks, bytes;
 
-    xmem_pending_drain(smp_processor_id());
     xmem_cache_totals(&blocks, &bytes);
     return ACCESS_ONCE(xmem_global_pool.live_blocks) - blocks +
            __atomic_load_n(&page_block_count, __ATOMIC_RELAXED);

@@ -312,7 +312,7 @@ void xmem_regions_put(struct xmem_pool *p, struct list_head *gone)
  * carve it and mark it used.  Lock held.
  */
 static struct xmem_block *pool_take(struct xmem_pool *p, unsigned long need,
-                                    unsigned long align, bool *drain)
+                                    unsigned long align)
 {
     struct xmem_block *b;
     unsigned long search = need, pay, gap;
@@ -322,12 +322,6 @@ static struct xmem_block *pool_take(struct xmem_pool *p, unsigned long need,
         search += align + BLOCK_MIN - MEM_ALIGN;
 
     b = list_take_fit(p, search);
-    /* This CPU's pending frees are done (unlocked) before anything else. */
-    if ( unlikely(!b) && p->quick_on && pending_any() )
-    {
-        *drain = true;
-        return NULL;
-    }
     if ( unlikely(!b) && p->quick_on &&
          xmem_cpu_caches[smp_processor_id()].blocks )
     {
@@ -375,27 +369,18 @@ void *xmem_pool_alloc_room(struct xmem_pool *p, unsigned long size,
                            unsigned long align, bool roomy)
 {
     struct xmem_block *b;
-    bool drain = false;
     LIST_HEAD(gone);
 
     if ( size >= BLOCK_LIMIT - PAGE_SIZE * 2 )
         return NULL;
- again:
     spin_lock(&p->lock);
     xmem_deferred_step(p, &gone);
-    b = pool_take(p, block_need(size), align, &drain);
+    b = pool_take(p, block_need(size), align);
     if ( b && roomy )
         b->word |= BW_ROOMY;
     spin_unlock(&p->lock);
     if ( unlikely(!list_empty(&gone)) )
         xmem_regions_put(p, &gone);
-    if ( unlikely(drain) )
-    {
-        /* No growth was tried yet: no allocation attempt is repeated. */
-        drain = false;
-        xmem_pending_drain(smp_processor_id());
-        goto again;
-    }
     return b ? block_payload(b) : NULL;
 }
 
@@ -681,9 +666,6 @@ void xmem_pool_destroy(struct xmem_pool *pool)
 unsigned long xmem_pool_get_used_size(struct xmem_pool *pool)
 {
     struct xmem_pool *p = pool_or_global(pool);
-
-    if ( p->quick_on )
-        xmem_pending_drain(smp_processor_id());
 
     return ACCESS_ONCE(p->used_bytes) - (p->quick_on ? xmalloc_cached_bytes()
                                                       : 0);
