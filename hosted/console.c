@@ -12,6 +12,7 @@ static pthread_mutex_t console_lock = PTHREAD_MUTEX_INITIALIZER;
 static bool echo_on = true;
 static int echo_level = 2;
 static bool capture_on;
+static bool discard_on;
 static char *capture_buf;
 static size_t capture_len, capture_cap;
 
@@ -20,6 +21,13 @@ static const char *const level_names[] = { "ERR", "WARN", "INFO", "DEBUG" };
 void console_set_echo(bool on)
 {
     echo_on = on;
+}
+
+void console_set_discard(bool on)
+{
+    pthread_mutex_lock(&console_lock);
+    discard_on = on;
+    pthread_mutex_unlock(&console_lock);
 }
 
 void console_set_echo_level(int level)
@@ -119,6 +127,13 @@ void vprintk(const char *fmt, va_list args)
     char buf[1024];
     const char *msg = buf;
     int level, n;
+    bool skip;
+
+    pthread_mutex_lock(&console_lock);
+    skip = discard_on && !capture_on;
+    pthread_mutex_unlock(&console_lock);
+    if ( skip )
+        return;
 
     /* The hypervisor's formatter: Xen's %pd, %pv, %*pb... */
     n = xen_vsnprintf(buf, sizeof(buf), fmt, args);
