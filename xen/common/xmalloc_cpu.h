@@ -177,6 +177,23 @@ static always_inline struct xmem_block *cache_pop(unsigned long size)
     return b;
 }
 
+/*
+ * The free fast path of the global heap: a small block goes to this CPU's
+ * cache, a larger (or aligned) one to its deferred list, without the
+ * lock.  Returns false when the cache or list is full, or anything is odd
+ * about the block (the locked path checks and reports).
+ */
+static always_inline bool free_to_cache(struct xmem_pool *p,
+                                        struct xmem_block *b)
+{
+    unsigned long w = block_used_word(p, b);
+
+    if ( !w )
+        return false;
+    return word_is_cacheable(w) ? cache_push(b, w & BW_SIZE_MASK)
+                                : cache_defer(b, w);
+}
+
 /* ---- Flushes and statistics (xmalloc_cpu.c) --------------------------- */
 
 /*

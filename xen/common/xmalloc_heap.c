@@ -188,7 +188,9 @@ void xfree(void *p)
     /* Whole-page blocks are page-aligned: anything else is the pool's. */
     if ( likely((unsigned long)p & (PAGE_SIZE - 1)) )
     {
-        xmem_pool_free_block(&xmem_global_pool, p);
+        /* The cache or the deferred list, inline: most frees end here. */
+        if ( !free_to_cache(&xmem_global_pool, block_of(p)) )
+            xmem_pool_free_locked(&xmem_global_pool, p);
         return;
     }
     pg = page_block_of(p);

@@ -384,22 +384,6 @@ void *xmem_pool_alloc_room(struct xmem_pool *p, unsigned long size,
     return b ? block_payload(b) : NULL;
 }
 
-/*
- * The free fast path of the global heap: a small block goes to this CPU's
- * cache, a larger (or aligned) one to its deferred list, without the
- * lock.  Returns false when the cache or list is full, or anything is odd
- * about the block (the locked path checks and reports).
- */
-static always_inline bool free_to_cache(struct xmem_pool *p,
-                                        struct xmem_block *b)
-{
-    unsigned long w = block_used_word(p, b);
-
-    if ( !w )
-        return false;
-    return word_is_cacheable(w) ? cache_push(b, w & BW_SIZE_MASK)
-                                : cache_defer(b, w);
-}
 
 /*
  * Start fetching the headers a free will merge with, before the lock is
@@ -423,12 +407,17 @@ static always_inline void block_prefetch_neighbours(const struct xmem_block *b)
 
 void xmem_pool_free_block(struct xmem_pool *p, void *ptr)
 {
+    if ( p->quick_on && free_to_cache(p, block_of(ptr)) )
+        return;
+    xmem_pool_free_locked(p, ptr);
+}
+
+void xmem_pool_free_locked(struct xmem_pool *p, void *ptr)
+{
     struct xmem_block *b = block_of(ptr);
     const char *why;
     LIST_HEAD(gone);
 
-    if ( p->quick_on && free_to_cache(p, b) )
-        return;
     block_prefetch_neighbours(b);
     spin_lock(&p->lock);
     why = pool_bad_pointer(p, ptr);

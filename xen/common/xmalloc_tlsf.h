@@ -374,6 +374,8 @@ void *xmem_pool_alloc_aligned(struct xmem_pool *p, unsigned long size,
 void *xmem_pool_alloc_room(struct xmem_pool *p, unsigned long size,
                            unsigned long align, bool roomy);
 void xmem_pool_free_block(struct xmem_pool *p, void *ptr);
+/* The same without trying this CPU's cache and deferred list first. */
+void xmem_pool_free_locked(struct xmem_pool *p, void *ptr);
 void *xmem_pool_realloc_in_place(struct xmem_pool *p, void *ptr,
                                  unsigned long size, unsigned long *align,
                                  unsigned long *cur, bool *checked,

@@ -17,7 +17,30 @@ void alloc_count_reset(void);
 /* Failures injected since the counter was last reset. */
 unsigned long alloc_failures_injected(void);
 
-/* Called by an allocator at each attempt: true means "fail this one". */
-bool alloc_fail_check(void);
+/* Internals of alloc_fail_check() (alloc_fail.c); not for callers. */
+extern unsigned long alloc_fail_at, alloc_fail_attempts;
+bool alloc_fail_check_armed(void);
+
+/*
+ * Called by an allocator at each attempt: true means "fail this one".
+ * Inline, as every allocation pays it.  Disarmed (always, outside tests)
+ * it counts with a plain load and store, not a locked add, which would
+ * cost every allocation a full barrier: allocations on two CPUs at once
+ * may then lose a count; the counts tests read are taken while one CPU
+ * allocates.  Armed, counting is atomic.
+ */
+static inline bool alloc_fail_check(void)
+{
+    unsigned long n;
+
+    if ( __builtin_expect(!__atomic_load_n(&alloc_fail_at, __ATOMIC_RELAXED),
+                          1) )
+    {
+        n = __atomic_load_n(&alloc_fail_attempts, __ATOMIC_RELAXED);
+        __atomic_store_n(&alloc_fail_attempts, n + 1, __ATOMIC_RELAXED);
+        return false;
+    }
+    return alloc_fail_check_armed();
+}
 
 #endif /* XEN_ALLOC_FAIL_H */
