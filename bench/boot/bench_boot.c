@@ -15,7 +15,8 @@
  * (it is part of "platform").  Cases: the built-in boards and synthetic
  * R-Car Gen3 trees of 10 / 100 / 1,000 masters behind 1 / 8 / 32 cache
  * IPMMUs (and 3,000, for the slope).  Every phase is the median of the
- * runs of one case and the total is their sum; the cost per master from
+ * runs of one case and the total is their sum; the four sizes of one
+ * cache count are timed in interleaved rounds.  The cost per master from
  * 100 to 1,000 and from 1,000 to 3,000 masters shows whether boot is
  * linear in masters.
  * Times are this thread's CPU time (page faults included, time the
@@ -49,6 +50,8 @@
  */
 #define DOM0_MIB        256
 #define DOM0_MIB_SYNTH  16
+/* Interleaved rounds of the synthetic trees (see main()). */
+#define SYNTH_ROUNDS    15
 #define H3_TARGET_US    5000.0
 /* Linear in masters: the later slope at most this times the earlier. */
 #define LINEAR_BOUND    1.5
@@ -149,39 +152,83 @@ static double tree_once(const void *fdt, size_t size)
     return cpu_now_ns() - t0;
 }
 
+/*
+ * The runs of one case, taken one at a time so that several cases can be
+ * interleaved (sampler_take() on each in turn): the machine's fast and
+ * slow stretches then fall on every case alike, not on whichever case
+ * happened to run in them.
+ */
+struct sampler {
+    const char *label;
+    const void *fdt;
+    size_t size;
+    unsigned int dom0_mib, runs, done;
+    double *samples;            /* [phase][run], then total, then tree */
+    struct boot_result *r;
+};
+
+static void sampler_start(struct sampler *s, const char *label,
+                          const void *fdt, size_t size, unsigned int dom0_mib,
+                          unsigned int runs, struct boot_result *r)
+{
+    double t[NR_PHASES];
+
+    s->label = label;
+    s->fdt = fdt;
+    s->size = size;
+    s->dom0_mib = dom0_mib;
+    s->runs = runs;
+    s->done = 0;
+    s->r = r;
+    s->samples = calloc((size_t)runs * (NR_PHASES + 2), sizeof(double));
+    if ( !s->samples )
+        die("%s", "out of memory");
+    /* One boot first: page tables, lazily backed RAM, caches. */
+    boot_once(label, fdt, size, dom0_mib, t, r);
+}
+
+static void sampler_take(struct sampler *s)
+{
+    double t[NR_PHASES], total = 0;
+    unsigned int i = s->done++, p;
+
+    boot_once(s->label, s->fdt, s->size, s->dom0_mib, t, s->r);
+    for ( p = 0; p < NR_PHASES; p++ )
+    {
+        s->samples[p * s->runs + i] = t[p];
+        total += t[p];
+    }
+    s->samples[NR_PHASES * s->runs + i] = total;
+    s->samples[(NR_PHASES + 1) * s->runs + i] = tree_once(s->fdt, s->size);
+}
+
+static void sampler_finish(struct sampler *s)
+{
+    struct boot_result *r = s->r;
+    unsigned int p;
+
+    r->total_us = 0;
+    for ( p = 0; p < NR_PHASES; p++ )
+    {
+        r->phase_us[p] = bench_median(&s->samples[p * s->runs], s->done) / 1e3;
+        r->total_us += r->phase_us[p];
+    }
+    r->tree_us = bench_median(&s->samples[(NR_PHASES + 1) * s->runs],
+                              s->done) / 1e3;
+    free(s->samples);
+}
+
 static void measure(const char *label, const void *fdt, size_t size,
                     unsigned int dom0_mib, unsigned int runs,
                     struct boot_result *r)
 {
-    double *samples = calloc((size_t)runs * (NR_PHASES + 2), sizeof(double));
-    double t[NR_PHASES];
-    unsigned int i, p;
+    struct sampler s;
+    unsigned int i;
 
-    if ( !samples )
-        die("%s", "out of memory");
-    /* One boot first: page tables, lazily backed RAM, caches. */
-    boot_once(label, fdt, size, dom0_mib, t, r);
+    sampler_start(&s, label, fdt, size, dom0_mib, runs, r);
     for ( i = 0; i < runs; i++ )
-    {
-        double total = 0;
-
-        boot_once(label, fdt, size, dom0_mib, t, r);
-        for ( p = 0; p < NR_PHASES; p++ )
-        {
-            samples[p * runs + i] = t[p];
-            total += t[p];
-        }
-        samples[NR_PHASES * runs + i] = total;
-        samples[(NR_PHASES + 1) * runs + i] = tree_once(fdt, size);
-    }
-    r->total_us = 0;
-    for ( p = 0; p < NR_PHASES; p++ )
-    {
-        r->phase_us[p] = bench_median(&samples[p * runs], runs) / 1e3;
-        r->total_us += r->phase_us[p];
-    }
-    r->tree_us = bench_median(&samples[(NR_PHASES + 1) * runs], runs) / 1e3;
-    free(samples);
+        sampler_take(&s);
+    sampler_finish(&s);
 }
 
 /* ---- Synthetic trees ------------------------------------------------ */
@@ -364,22 +411,44 @@ int main(int argc, char **argv)
         if ( i == 0 )
             h3_total = r.total_us;
     }
+    /*
+     * The four sizes of one cache count are timed in interleaved rounds
+     * (each round: 7 / 7 / 2 / 1 boots of 10 / 100 / 1,000 / 3,000
+     * masters), so the slopes compare medians of the same stretch of
+     * time; timed one size after the other, a slow stretch of the shared
+     * machine once made a single size 4.5x slower in every phase.
+     */
     for ( j = 0; j < 3; j++ )
+    {
+        static const unsigned int per_round[4] = { 7, 7, 2, 1 };
+        struct sampler s[4];
+        char labels[4][48];
+        void *fdt[4];
+        unsigned int round, k;
+
         for ( i = 0; i < 4; i++ )
         {
             size_t size;
-            void *fdt = make_soc(master_counts[i], cache_counts[j], &size);
 
-            if ( !fdt )
+            fdt[i] = make_soc(master_counts[i], cache_counts[j], &size);
+            if ( !fdt[i] )
                 die("%s", "building a synthetic tree failed");
-            snprintf(label, sizeof(label), "synthetic-%um-%uc",
+            snprintf(labels[i], sizeof(labels[i]), "synthetic-%um-%uc",
                      master_counts[i], cache_counts[j]);
-            measure(label, fdt, size, DOM0_MIB_SYNTH,
-                    master_counts[i] >= 3000 ? 15 :
-                    master_counts[i] >= 1000 ? 31 : 101, &res[j][i]);
-            report_row(rep, label, &res[j][i]);
-            free(fdt);
+            sampler_start(&s[i], labels[i], fdt[i], size, DOM0_MIB_SYNTH,
+                          per_round[i] * SYNTH_ROUNDS, &res[j][i]);
         }
+        for ( round = 0; round < SYNTH_ROUNDS; round++ )
+            for ( i = 0; i < 4; i++ )
+                for ( k = 0; k < per_round[i]; k++ )
+                    sampler_take(&s[i]);
+        for ( i = 0; i < 4; i++ )
+        {
+            sampler_finish(&s[i]);
+            report_row(rep, labels[i], &res[j][i]);
+            free(fdt[i]);
+        }
+    }
     bench_table_end();
 
     /*

@@ -242,6 +242,38 @@ static void overlapping_blocks_are_refused(void **state)
     free(fdt);
 }
 
+/*
+ * The specification's alignment: the blob's start (8 bytes), the
+ * reservation map (8) and the structure block (4).  A structure block at
+ * an odd offset made every tag misaligned (found by fuzz_dt: UBSan on the
+ * first property read in place).
+ */
+static void misaligned_blobs_and_blocks_are_refused(void **state)
+{
+    size_t size;
+    void *fdt = basic_copy(&size);
+    char *shifted;
+
+    (void)state;
+    fdt_set_off_dt_struct(fdt, fdt_off_dt_struct(fdt) + 1);
+    expect_refused(fdt, size, -EINVAL, "structure block at byte offset");
+    free(fdt);
+
+    fdt = basic_copy(&size);
+    fdt_set_off_mem_rsvmap(fdt, fdt_off_mem_rsvmap(fdt) + 4);
+    expect_refused(fdt, size, -EINVAL,
+                   "memory reservation map at byte offset");
+    free(fdt);
+
+    fdt = basic_copy(&size);
+    shifted = malloc(size + 8);
+    assert_non_null(shifted);
+    memcpy(shifted + 4, fdt, size);
+    expect_refused(shifted + 4, size, -EINVAL, "not 8-byte aligned");
+    free(shifted);
+    free(fdt);
+}
+
 /* ---- the structure block ------------------------------------------- */
 
 static struct fdt_property *prop_w(void *fdt, const char *path,
@@ -929,6 +961,7 @@ int main(void)
         T(every_short_totalsize_is_refused),
         T(blocks_outside_the_blob_are_refused),
         T(overlapping_blocks_are_refused),
+        T(misaligned_blobs_and_blocks_are_refused),
         T(property_names_outside_the_strings_are_refused),
         T(unterminated_strings_are_refused),
         T(property_lengths_that_lie_are_refused),

@@ -319,6 +319,12 @@ int dt_check_blob(const void *fdt, size_t size, struct dt_blob_counts *counts)
                "(%zu bytes)", size, sizeof(struct fdt_header));
         return -EINVAL;
     }
+    /* libfdt 1.6.1 refuses it with an error code it cannot name. */
+    if ( (uintptr_t)fdt & 7 )
+    {
+        dt_err("header", "the blob starts at %p, not 8-byte aligned", fdt);
+        return -EINVAL;
+    }
     err = fdt_check_header(fdt);
     if ( err )
     {
@@ -332,6 +338,23 @@ int dt_check_blob(const void *fdt, size_t size, struct dt_blob_counts *counts)
         else
             dt_err("header", "a block lies outside totalsize %u (%s)",
                    fdt_totalsize(fdt), fdt_strerror(err));
+        return -EINVAL;
+    }
+    /*
+     * The specification's alignment of the blocks (the map of 8-byte
+     * entries, the 4-byte tags): everything after reads cells and
+     * structures in place, and libfdt checks no offset's alignment.
+     */
+    if ( fdt_off_mem_rsvmap(fdt) & 7 )
+    {
+        dt_err("header", "memory reservation map at byte offset %u, not "
+               "8-byte aligned", fdt_off_mem_rsvmap(fdt));
+        return -EINVAL;
+    }
+    if ( fdt_off_dt_struct(fdt) & 3 )
+    {
+        dt_err("header", "structure block at byte offset %u, not 4-byte "
+               "aligned", fdt_off_dt_struct(fdt));
         return -EINVAL;
     }
     /*
