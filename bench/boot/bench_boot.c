@@ -247,8 +247,9 @@ static int add_cache(void *fdt, unsigned int k)
     snprintf(name, sizeof(name), "iommu@%x", 0xe6000000U + k * 0x10000);
     if ( fdt_begin_node(fdt, name) ||
          fdt_property_string(fdt, "compatible", "renesas,ipmmu-r8a7795") ||
-         bench_fdt_prop_u32s(fdt, "reg", (uint32_t[]){ 0, 0xe6000000U + k * 0x10000,
-                                              0, 0x1000 }, 4) ||
+         bench_fdt_prop_u32s(fdt, "reg",
+                             (uint32_t[]){ 0, 0xe6000000U + k * 0x10000,
+                                           0, 0x1000 }, 4) ||
          bench_fdt_prop_u32s(fdt, "renesas,ipmmu-main",
                     (uint32_t[]){ PH_ROOT, k }, 2) ||
          fdt_property_u32(fdt, "#iommu-cells", 1) ||
@@ -299,14 +300,15 @@ static void *make_soc(unsigned int masters, unsigned int caches,
     FDT_OK(fdt_property_string(fdt, "compatible", "arm,gic-400"));
     FDT_OK(fdt_property_u32(fdt, "#interrupt-cells", 3));
     FDT_OK(fdt_property(fdt, "interrupt-controller", NULL, 0));
-    FDT_OK(bench_fdt_prop_u32s(fdt, "reg", (uint32_t[]){ 0, 0xf1010000, 0, 0x1000 },
-                      4));
+    FDT_OK(bench_fdt_prop_u32s(fdt, "reg",
+                               (uint32_t[]){ 0, 0xf1010000, 0, 0x1000 }, 4));
     FDT_OK(fdt_property_u32(fdt, "phandle", PH_GIC));
     FDT_OK(fdt_end_node(fdt));
 
     FDT_OK(fdt_begin_node(fdt, "chipid@fff00044"));
     FDT_OK(fdt_property_string(fdt, "compatible", "renesas,prr"));
-    FDT_OK(bench_fdt_prop_u32s(fdt, "reg", (uint32_t[]){ 0, 0xfff00044, 0, 4 }, 4));
+    FDT_OK(bench_fdt_prop_u32s(fdt, "reg",
+                               (uint32_t[]){ 0, 0xfff00044, 0, 4 }, 4));
     FDT_OK(fdt_property_u32(fdt, "renesas,prr-value", 0x4f20));
     FDT_OK(fdt_end_node(fdt));
 
@@ -314,8 +316,8 @@ static void *make_soc(unsigned int masters, unsigned int caches,
         FDT_OK(add_cache(fdt, i));
     FDT_OK(fdt_begin_node(fdt, "iommu@e67b0000"));
     FDT_OK(fdt_property_string(fdt, "compatible", "renesas,ipmmu-r8a7795"));
-    FDT_OK(bench_fdt_prop_u32s(fdt, "reg", (uint32_t[]){ 0, 0xe67b0000, 0, 0x1000 },
-                      4));
+    FDT_OK(bench_fdt_prop_u32s(fdt, "reg",
+                               (uint32_t[]){ 0, 0xe67b0000, 0, 0x1000 }, 4));
     FDT_OK(bench_fdt_prop_u32s(fdt, "interrupts",
                       (uint32_t[]){ 0, 196, 4, 0, 197, 4 }, 6));
     FDT_OK(fdt_property_u32(fdt, "#iommu-cells", 1));

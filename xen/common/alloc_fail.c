@@ -8,7 +8,8 @@ static unsigned long injected;
 
 void alloc_fail_nth(unsigned long nth)
 {
-    unsigned long now = __atomic_load_n(&alloc_fail_attempts, __ATOMIC_SEQ_CST);
+    unsigned long now = __atomic_load_n(&alloc_fail_attempts,
+                                        __ATOMIC_SEQ_CST);
 
     __atomic_store_n(&alloc_fail_at, nth ? now + nth : 0, __ATOMIC_SEQ_CST);
 }

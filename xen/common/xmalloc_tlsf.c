@@ -162,7 +162,8 @@ static struct xmem_region *region_of_first(struct xmem_block *b)
  * Lay out fresh memory as one free block plus a sentinel; lock held.
  * Returns the free block (on its list).
  */
-static struct xmem_block *region_add(struct xmem_pool *p, void *mem, unsigned long bytes)
+static struct xmem_block *region_add(struct xmem_pool *p, void *mem,
+                                     unsigned long bytes)
 {
     struct xmem_region *r = mem;
     struct xmem_block *b = region_first(r), *end;
@@ -383,7 +384,6 @@ void *xmem_pool_alloc_room(struct xmem_pool *p, unsigned long size,
         xmem_regions_put(p, &gone);
     return b ? block_payload(b) : NULL;
 }
-
 
 /*
  * Start fetching the headers a free will merge with, before the lock is
