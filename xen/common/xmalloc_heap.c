@@ -294,6 +294,7 @@ void *_xrealloc(void *ptr, unsigned long size, unsigned long align)
 {
     struct page_info *pg;
     enum realloc_outcome outcome;
+    struct realloc_move mv;
     unsigned long cur = 0, room, roomy;
     bool checked = false;
     void *q;
@@ -322,10 +323,18 @@ void *_xrealloc(void *ptr, unsigned long size, unsigned long align)
     }
     if ( realloc_fits_as_is(ptr, size, align, roomy) )
         return ptr;
+    mv.room = room;
+    mv.ok = align == MEM_ALIGN && fits_tlsf(room, align);
     q = xmem_pool_realloc_in_place(&xmem_global_pool, ptr, size, &align, &cur,
-                              &checked, roomy, &outcome);
+                                   &checked, roomy, &mv, &outcome);
     if ( outcome == REALLOC_DONE )
         return q;
+    if ( outcome == REALLOC_TAKEN )
+    {
+        memcpy(mv.to, ptr, min(size, cur));
+        xfree(ptr);
+        return mv.to;
+    }
     if ( outcome != REALLOC_MOVE )
         return NULL;
     if ( !checked && alloc_fail_check() )

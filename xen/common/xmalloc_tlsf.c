@@ -480,6 +480,7 @@ void *xmem_pool_realloc_in_place(struct xmem_pool *p, void *ptr,
                                    unsigned long size, unsigned long *align,
                                    unsigned long *cur, bool *checked,
                                    unsigned long roomy,
+                                   struct realloc_move *mv,
                                    enum realloc_outcome *outcome)
 {
     struct xmem_block *b = block_of(ptr), *next;
@@ -522,7 +523,7 @@ void *xmem_pool_realloc_in_place(struct xmem_pool *p, void *ptr,
             goto out;
         }
         if ( !roomy )
-            goto out;
+            goto take;
         /* Neighbours this CPU freed a moment ago count. */
         xmem_deferred_drain(p, &gone);
         next = block_next(b);
@@ -539,7 +540,7 @@ void *xmem_pool_realloc_in_place(struct xmem_pool *p, void *ptr,
                                               min(*cur, size))) )
             b = next;
         else
-            goto out;
+            goto take;
         /* Headroom only for a small step (see growth_headroom()). */
         if ( need - bsize <= bsize / 4 )
             need = min(block_size(b), max(need, roomy));
@@ -562,6 +563,24 @@ void *xmem_pool_realloc_in_place(struct xmem_pool *p, void *ptr,
     else
         b->word &= ~BW_ROOMY;
     *outcome = REALLOC_DONE;
+    goto out;
+
+ take:
+    /*
+     * The new block under the same lock: one lock round trip, and the
+     * same attempts counted as allocating it afterwards would count.
+     */
+    if ( mv && mv->ok && *align == MEM_ALIGN && size < BLOCK_LIMIT )
+    {
+        unsigned long move = size > *cur && size - *cur <= *cur / 4
+                             ? mv->room : size;
+        struct xmem_block *to = pool_take(p, block_need(move), MEM_ALIGN);
+
+        if ( to && move > size )
+            to->word |= BW_ROOMY;
+        mv->to = to ? block_payload(to) : NULL;
+        *outcome = to ? REALLOC_TAKEN : REALLOC_FAILED;
+    }
  out:
     spin_unlock(&p->lock);
     if ( unlikely(!list_empty(&gone)) )

@@ -359,11 +359,25 @@ static inline struct xmem_block *region_first(const struct xmem_region *r)
     return (struct xmem_block *)((char *)r + REGION_HDR);
 }
 
+/*
+ * A growth that cannot stay may take its new pool block under the same
+ * lock ('ok': the caller's sizes are pool blocks of the natural
+ * alignment).  A small step (at most a quarter of the block) takes 'room'
+ * bytes, marked ROOMY, as _xrealloc() would allocate them; the payload
+ * comes back in 'to' with outcome REALLOC_TAKEN.
+ */
+struct realloc_move {
+    unsigned long room;
+    bool ok;
+    void *to;
+};
+
 /* What xmem_pool_realloc_in_place() managed. */
 enum realloc_outcome {
     REALLOC_DONE,           /* resized in place */
     REALLOC_MOVE,           /* must allocate, copy and free */
-    REALLOC_FAILED,         /* injected failure: nothing changed */
+    REALLOC_FAILED,         /* no memory: nothing changed */
+    REALLOC_TAKEN,          /* moving: the new block is taken, copy, free */
     REALLOC_BAD_POINTER,    /* reported: not a live block */
 };
 
@@ -380,6 +394,7 @@ void *xmem_pool_realloc_in_place(struct xmem_pool *p, void *ptr,
                                  unsigned long size, unsigned long *align,
                                  unsigned long *cur, bool *checked,
                                  unsigned long roomy,
+                                 struct realloc_move *mv,
                                  enum realloc_outcome *outcome);
 /*
  * Release used block b (taken off any cache) into the pool (lock held);
