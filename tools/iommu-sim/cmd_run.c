@@ -33,6 +33,7 @@
 #include "tools/iommu-sim/run_scenario.h"
 #include "tools/iommu-sim/sim_iommu.h"
 #include "tools/iommu-sim/sim_tree.h"
+#include "tools/iommu-sim/smmu_groups.h"
 #include "tools/iommu-sim/utlb_groups.h"
 
 const char cmd_run_usage[] =
@@ -970,6 +971,7 @@ int cmd_run(int argc, char **argv)
     }
     if ( check_guests(&w) ||
          utlb_groups_check_guests(w.guests, w.nr_guests) ||
+         smmu_groups_check_guests(w.guests, w.nr_guests) ||
          mark_passthrough(&w) )
         goto out;
 

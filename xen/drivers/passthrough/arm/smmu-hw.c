@@ -114,7 +114,7 @@ int smmu_sme_find(const struct smmu_device *smmu, uint16_t id,
         if ( !e->valid )
             continue;
         /* Every stream (id, mask) matches, e matches too. */
-        if ( (mask & e->mask) == mask && !((id ^ e->id) & ~e->mask) )
+        if ( smmu_smr_covers(e->id, e->mask, id, mask) )
             return n;
         /* Some stream both match: two entries would match it. */
         if ( !((id ^ e->id) & ~(mask | e->mask)) )

@@ -172,6 +172,18 @@ void smmu_cb_write(const struct smmu_device *smmu, unsigned int cb,
                    unsigned int off, uint32_t val);
 
 /*
+ * Whether a stream match entry (eid, emask) matches every stream that
+ * (id, mask) matches: the stream (id, mask) then shares that entry.  The
+ * one rule for "shares an entry", for the driver and for tools that check
+ * a configuration before boot (iommu-sim).
+ */
+static inline bool smmu_smr_covers(uint16_t eid, uint16_t emask, uint16_t id,
+                                   uint16_t mask)
+{
+    return (mask & emask) == mask && !((id ^ eid) & ~emask);
+}
+
+/*
  * Stream match entries.  smmu_sme_find: the valid entry that covers
  * (id, mask), -ENOENT when none, -EINVAL when one overlaps it only in
  * part (*conflict is then that entry).
