@@ -103,16 +103,6 @@ static void flush_races_teardown(void **state)
     unsigned int round, i;
 
     (void)state;
-#if defined(__aarch64__)
-    /*
-     * Under qemu-aarch64 user emulation the first pthread_create of the
-     * program never returns (test_xmalloc_cpu probes and skips for the
-     * same reason; test_ipmmu_stress skips too).  Host builds only.
-     */
-    print_message("skipped on aarch64: threads cannot start under "
-                  "qemu-aarch64\n");
-    skip();
-#endif
     assert_int_equal(ipmmu_test_boot_board("h3-salvator-xs"), 0);
     ipmmu_test_add_all_devices();
 

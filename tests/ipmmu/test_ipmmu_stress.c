@@ -94,15 +94,6 @@ static void concurrent_dma_p2m_and_assignment(void **state)
     uint64_t flushes;
 
     (void)state;
-#if defined(__aarch64__)
-    /*
-     * Not yet understood: under qemu-aarch64 user emulation this test
-     * spins forever even with 40 iterations (it passes on the host, also
-     * under ThreadSanitizer).  Skipped there until diagnosed.
-     */
-    print_message("skipped on aarch64: hangs under qemu-aarch64 (open)\n");
-    skip();
-#endif
     assert_int_equal(ipmmu_test_boot_board("h3-salvator-xs"), 0);
     ipmmu_test_add_all_devices();
     s.d = ipmmu_test_guest(1, "stress", 16);

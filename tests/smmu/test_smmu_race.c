@@ -127,12 +127,6 @@ static void flush_races_teardown(void **state)
     int cb;
 
     (void)state;
-#if defined(__aarch64__)
-    /* As test_ipmmu_race: no thread starts under qemu-aarch64 here. */
-    print_message("skipped on aarch64: threads cannot start under "
-                  "qemu-aarch64\n");
-    skip();
-#endif
     assert_int_equal(smmu_test_boot_tree(SMMU_TREE_GENERIC), 0);
     assert_int_equal(ipmmu_test_add_all_devices(), 7);
 

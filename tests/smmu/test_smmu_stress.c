@@ -142,17 +142,6 @@ static void concurrent_dma_p2m_assignment_and_faults(void **state)
     struct smmu_model_stats st;
 
     (void)state;
-#if defined(__aarch64__)
-    /*
-     * Under qemu-aarch64 7.2 user emulation (make test-aarch64) a
-     * dynamically linked program hangs in its first pthread_create(),
-     * even a four-line one; linked statically it does not.  Nothing of
-     * this test runs before that, so it is skipped there.
-     */
-    print_message("skipped on aarch64: pthread_create hangs under "
-                  "qemu-aarch64 for dynamically linked programs\n");
-    skip();
-#endif
     assert_int_equal(smmu_test_boot_tree(SMMU_TREE_GENERIC), 0);
     assert_int_equal(ipmmu_test_add_all_devices(), 7);
     s.d = ipmmu_test_guest(1, "stress", 16);

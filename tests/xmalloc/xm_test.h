@@ -74,10 +74,11 @@ static inline void *xm_thread_noop(void *arg)
 }
 
 /*
- * Whether this process can start a thread at all: qemu-user 7.2 on recent
- * host kernels hangs inside pthread_create.  Probed in a child with a
- * deadline, so such an environment skips the thread tests (visibly)
- * instead of hanging the suite.
+ * Whether this process can start a thread at all: an aarch64 program run
+ * under qemu-user with a dynamic loader and a libc from two glibc
+ * releases hangs in its first pthread_create (docs/build.md).  Probed in
+ * a child with a deadline, so such a setup skips the thread tests
+ * (visibly) instead of hanging the suite.
  */
 static inline bool xm_threads_work(void)
 {
