@@ -211,7 +211,7 @@ static void fault_outside_p2m_reported(void **state)
     assert_true(console_capture_contains("on write at address 0x44000340, "
                                          "stream 0x21"));
     assert_true(console_capture_contains("d1 (faulty), " G_MMC));
-    assert_int_equal(smmu_domain_fault_count(d), 1);
+    assert_int_equal(smmu_test_fault_count(d), 1);
     assert_int_equal(smmu_test_cb(G_SMMU0, cb, SMMU_CB_FSR), 0);
 
     /* A read fault, recorded again once the status was cleared. */
@@ -219,7 +219,7 @@ static void fault_outside_p2m_reported(void **state)
                                    false, &res), SMMU_FAULT_TF);
     assert_true(console_capture_contains("on read at address 0x44000340, "
                                          "stream 0x20"));
-    assert_int_equal(smmu_domain_fault_count(d), 2);
+    assert_int_equal(smmu_test_fault_count(d), 2);
 
     domain_destroy(d);
     smmu_test_shutdown();
@@ -253,7 +253,7 @@ static void fault_reasons_reported(void **state)
     assert_int_equal(console_capture_count("external fault (EF)"), 1);
     inj.walk_reads_fail = false;
     smmu_model_set_inject(smmu_test_model(G_SMMU0), &inj);
-    assert_int_equal(smmu_domain_fault_count(d), 2);
+    assert_int_equal(smmu_test_fault_count(d), 2);
 
     domain_destroy(d);
     smmu_test_shutdown();
@@ -426,8 +426,8 @@ static void two_guests_isolated_on_one_smmu(void **state)
     /* d1's device cannot reach beyond d1's RAM. */
     assert_int_equal(smmu_test_dma(G_SMMU0, 0x10, GUEST_RAM0_BASE + 16 * MIB,
                                    a, sizeof(a), true, &res), SMMU_FAULT_TF);
-    assert_int_equal(smmu_domain_fault_count(d1), 1);
-    assert_int_equal(smmu_domain_fault_count(d2), 0);
+    assert_int_equal(smmu_test_fault_count(d1), 1);
+    assert_int_equal(smmu_test_fault_count(d2), 0);
 
     domain_destroy(d1);
     domain_destroy(d2);
@@ -748,7 +748,7 @@ static void legacy_v1_guest_dma(void **state)
                      SMMU_FAULT_TF);
     assert_true(console_capture_contains("context bank"));
     assert_true(console_capture_contains("d1 (legacy), " L_SATA0));
-    assert_int_equal(smmu_domain_fault_count(d), 1);
+    assert_int_equal(smmu_test_fault_count(d), 1);
     /* dma0 on the same SMMU is still blocked. */
     assert_int_equal(smmu_test_dma(L_SMMU_SATA, 0x3, GUEST_RAM0_BASE, out,
                                    sizeof(out), true, NULL), SMMU_FAULT_ICF);
@@ -776,7 +776,7 @@ static void fault_reports_rate_limited(void **state)
                                        GUEST_RAM0_BASE + 32 * MIB, buf,
                                        sizeof(buf), true, NULL),
                          SMMU_FAULT_TF);
-    assert_int_equal(smmu_domain_fault_count(d), 40);
+    assert_int_equal(smmu_test_fault_count(d), 40);
     assert_int_equal(console_capture_count("translation fault (TF)"),
                      SMMU_FAULT_BURST);
 
@@ -955,8 +955,51 @@ static void ipmmu_counters_refuse_smmu_domain(void **state)
     assert_memory_equal(&st, &untouched, sizeof(st));
     assert_int_equal(ipmmu_domain_fault_stats(hardware_domain, &st),
                      -ENODEV);
-    assert_int_equal(smmu_domain_fault_count(d), 1);
+    assert_int_equal(smmu_test_fault_count(d), 1);
 
+    domain_destroy(d);
+    smmu_test_shutdown();
+}
+
+/*
+ * The SMMU driver's fault counter answers for its own domains only: 0
+ * and the count (no faults is an answer: 0 of them), -ENODEV with the
+ * caller's count untouched for a domain without IOMMU, for no domain and
+ * for a domain whose IOMMU state is gone.  It once answered 0 for all of
+ * these, so a caller could not tell "no faults" from "not an SMMU
+ * domain".  test_ipmmu_faults asks about an IPMMU domain.
+ */
+static void smmu_counter_refuses_domain_without_smmu(void **state)
+{
+    const uint64_t outside = GUEST_RAM0_BASE + 64 * MIB;
+    unsigned char buf[32] = { 0 };
+    struct domain *d, *plain;
+    unsigned long n = 99;
+    unsigned int i;
+
+    (void)state;
+    d = boot_guest_with("counted", G_MMC);
+    plain = domain_create(2, "no-iommu", 0, 16 * MIB);
+    assert_false(IS_ERR(plain));
+    assert_false(is_iommu_enabled(plain));
+
+    assert_int_equal(smmu_domain_fault_count(d, &n), 0);
+    assert_int_equal(n, 0);
+    for ( i = 0; i < 3; i++ )
+        assert_int_equal(smmu_test_dma(G_SMMU0, 0x20, outside, buf,
+                                       sizeof(buf), i & 1, NULL),
+                         SMMU_FAULT_TF);
+    assert_int_equal(smmu_domain_fault_count(d, &n), 0);
+    assert_int_equal(n, 3);
+
+    n = 99;
+    assert_int_equal(smmu_domain_fault_count(plain, &n), -ENODEV);
+    assert_int_equal(smmu_domain_fault_count(NULL, &n), -ENODEV);
+    iommu_domain_destroy(d);
+    assert_int_equal(smmu_domain_fault_count(d, &n), -ENODEV);
+    assert_int_equal(n, 99);
+
+    domain_destroy(plain);
     domain_destroy(d);
     smmu_test_shutdown();
 }
@@ -988,6 +1031,7 @@ int main(void)
         TEST(shutdown_with_device_assigned),
         TEST(teardown_before_destroying_two_guests),
         TEST(ipmmu_counters_refuse_smmu_domain),
+        TEST(smmu_counter_refuses_domain_without_smmu),
     };
 
     return cmocka_run_group_tests_name("smmu_domains", tests, NULL, NULL);

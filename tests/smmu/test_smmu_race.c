@@ -46,7 +46,8 @@ struct race {
     unsigned long batches;            /* atomic: P2M batches done */
     unsigned long flushes;            /* atomic: direct flushes done */
     bool torn_down;                   /* atomic */
-    unsigned int p2m_errors, flush_errors, stats_bad;
+    unsigned int p2m_errors, flush_errors;
+    unsigned int stats_live, stats_gone, stats_bad;
 };
 
 static void *p2m_thread(void *arg)
@@ -89,12 +90,20 @@ static void *flush_thread(void *arg)
 static void *stats_thread(void *arg)
 {
     struct race *r = arg;
+    unsigned long n;
+    int rc;
 
     pthread_barrier_wait(&r->start);
     /* At least once, however the threads are scheduled. */
     do {
         /* No fault happens in this test: anything else is misread. */
-        if ( smmu_domain_fault_count(r->d) != 0 )
+        n = ~0UL;
+        rc = smmu_domain_fault_count(r->d, &n);
+        if ( rc == 0 && n == 0 )
+            r->stats_live++;
+        else if ( rc == -ENODEV && n == ~0UL )
+            r->stats_gone++;
+        else
             r->stats_bad++;
     } while ( __atomic_load_n(&r->flushes, __ATOMIC_ACQUIRE) < FLUSHES );
     return NULL;
@@ -159,6 +168,7 @@ static void flush_races_teardown(void **state)
         assert_int_equal(r.p2m_errors, 0);
         assert_int_equal(r.flush_errors, 0);
         assert_int_equal(r.stats_bad, 0);
+        assert_true(r.stats_live + r.stats_gone > 0);
         /* Nothing is left to flush or to read, and the bank is free. */
         assert_null(r.d->arch.p2m.iotlb_flush);
         assert_null(dom_iommu(r.d)->arch.priv);
