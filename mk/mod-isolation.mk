@@ -33,7 +33,8 @@ test_ipmmu_life_SRCS := tests/ipmmu/test_ipmmu_life.c $(ISO_TEST_ENV)
 # under ThreadSanitizer in the test-tsan step (mk/mod-xmalloc.mk).
 TESTS += test_ipmmu_race
 TSAN_TESTS += test_ipmmu_race
-test_ipmmu_race_SRCS := tests/ipmmu/test_ipmmu_race.c $(ISO_TEST_ENV)
+test_ipmmu_race_SRCS := tests/ipmmu/test_ipmmu_race.c tests/common/stress.c \
+                        $(ISO_TEST_ENV)
 
 # iommu-sim: masters that share a uTLB ('dt' reports them, 'run' refuses
 # configurations that split them).

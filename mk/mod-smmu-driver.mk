@@ -36,4 +36,5 @@ TSAN_TESTS += test_smmu_stress
 # IOTLB flushes and counter reads racing the domain's IOMMU teardown.
 TESTS += test_smmu_race
 TSAN_TESTS += test_smmu_race
-test_smmu_race_SRCS := tests/smmu/test_smmu_race.c $(SMMU_TEST_COMMON)
+test_smmu_race_SRCS := tests/smmu/test_smmu_race.c tests/common/stress.c \
+                       $(SMMU_TEST_COMMON)
