@@ -27,7 +27,8 @@ test_ipmmu_shared_SRCS := tests/ipmmu/test_ipmmu_shared.c $(ISO_TEST_ENV) \
                           $(ISO_GEN)/iso_test_dtbs.c
 
 TESTS += test_ipmmu_life
-test_ipmmu_life_SRCS := tests/ipmmu/test_ipmmu_life.c $(ISO_TEST_ENV)
+test_ipmmu_life_SRCS := tests/ipmmu/test_ipmmu_life.c \
+                        tests/common/teardown_guests.c $(ISO_TEST_ENV)
 
 # A P2M flush racing the domain's IOMMU teardown: under ASan here, and
 # under ThreadSanitizer in the test-tsan step (mk/mod-xmalloc.mk).

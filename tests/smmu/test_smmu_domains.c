@@ -34,6 +34,7 @@
 #include "hw/phys_mem.h"
 #include "hw/soc.h"
 #include "xen/drivers/passthrough/arm/ipmmu-vmsa-stats.h"
+#include "tests/common/teardown_guests.h"
 
 #include "smmu_test_env.h"
 
@@ -859,75 +860,43 @@ static void shutdown_with_device_assigned(void **state)
     assert_int_equal(hosted_mmio_live_mappings(), maps);
 }
 
+/* DMA by G_MMC (i 0) or G_SATA (i 1), each behind its own SMMU. */
+static void generic_dma(struct domain *d, const char *dev, unsigned int i)
+{
+    static const char *const smmus[2] = { G_SMMU0, G_SMMU1 };
+    static const uint32_t sids[2] = { 0x20, 0x5 };
+    unsigned char buf[64] = { 0 };
+
+    (void)d;
+    (void)dev;
+    assert_int_equal(smmu_test_dma(smmus[i], sids[i], GUEST_RAM0_BASE, buf,
+                                   sizeof(buf), true, NULL), SMMU_OK);
+}
+
+static void smmus_gone(void)
+{
+    assert_null(smmu_test_device(G_SMMU0));
+    assert_null(smmu_test_device(G_SMMU1));
+}
+
+static const struct teardown_two_guests generic_two_guests = {
+    .devs = { G_MMC, G_SATA }, .boot = boot_generic, .dma = generic_dma,
+    .driver_gone = smmus_gone,
+    .platform_shutdown = smmu_test_platform_shutdown,
+};
+
 /*
  * The SMMUs are torn down while two guests still own devices, then the
  * guests are destroyed (the order of a hosted program's shutdown), as
- * the IPMMU's teardown_before_destroying_two_guests: no assignment record
+ * the IPMMU's teardown_before_destroying_two_guests, through the same
+ * sequence (tests/common/teardown_guests.c): no assignment record
  * outlives its domain, the destruction reaches no IOMMU code, nothing
  * leaks.
  */
 static void teardown_before_destroying_two_guests(void **state)
 {
-    unsigned long bytes = xmalloc_used_bytes();
-    unsigned long blocks = xmalloc_live_blocks();
-    unsigned int maps = hosted_mmio_live_mappings();
-    const char *devs[2] = { G_MMC, G_SATA };
-    const char *smmus[2] = { G_SMMU0, G_SMMU1 };
-    const uint32_t sids[2] = { 0x20, 0x5 };
-    unsigned char buf[64] = { 0 };
-    struct dt_device_node *np[2];
-    struct domain *d[2];
-    unsigned int i;
-
     (void)state;
-    boot_generic();
-    d[0] = ipmmu_test_guest(1, "first", 16);
-    d[1] = ipmmu_test_guest(2, "second", 16);
-    for ( i = 0; i < 2; i++ )
-    {
-        np[i] = dt_find_node_by_path(devs[i]);
-        assert_non_null(np[i]);
-        assert_int_equal(ipmmu_test_assign(d[i], devs[i]), 0);
-        assert_int_equal(smmu_test_dma(smmus[i], sids[i], GUEST_RAM0_BASE,
-                                       buf, sizeof(buf), true, NULL),
-                         SMMU_OK);
-    }
-
-    console_capture_clear();
-    iommu_hardware_teardown();
-    assert_false(console_capture_contains("still assigned"));
-    assert_true(console_capture_contains("d1 (first): IOMMU state taken "
-                                         "down"));
-    assert_true(console_capture_contains("d2 (second): IOMMU state taken "
-                                         "down"));
-    assert_null(smmu_test_device(G_SMMU0));
-    for ( i = 0; i < 2; i++ )
-    {
-        assert_false(is_iommu_enabled(d[i]));
-        assert_null(dom_iommu(d[i])->arch.priv);
-        assert_null(dom_iommu(d[i])->platform_ops);
-        assert_null(d[i]->arch.p2m.iotlb_flush);
-        assert_true(list_empty(&dom_iommu(d[i])->dt_devices));
-        assert_null(iommu_dt_device_owner(np[i]));
-        assert_int_equal(dt_device_used_by(np[i]), DOMID_IO);
-        assert_null(dev_iommu_fwspec_get(dt_to_dev(np[i])));
-        assert_false(dt_device_is_protected(np[i]));
-    }
-    iommu_domain_destroy(d[0]);
-
-    domain_destroy(d[0]);
-    domain_destroy(d[1]);
-    for ( i = 0; i < 2; i++ )
-    {
-        assert_null(iommu_dt_device_owner(np[i]));
-        assert_false(iommu_dt_device_is_assigned(np[i]));
-    }
-    assert_int_equal(hosted_pages_free(), hosted_pages_total());
-    smmu_test_platform_shutdown();
-
-    assert_int_equal(xmalloc_used_bytes(), bytes);
-    assert_int_equal(xmalloc_live_blocks(), blocks);
-    assert_int_equal(hosted_mmio_live_mappings(), maps);
+    teardown_two_guests_check(&generic_two_guests);
 }
 
 /*
