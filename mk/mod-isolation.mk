@@ -27,13 +27,15 @@ test_ipmmu_shared_SRCS := tests/ipmmu/test_ipmmu_shared.c $(ISO_TEST_ENV) \
                           $(ISO_GEN)/iso_test_dtbs.c
 
 TESTS += test_ipmmu_life
-test_ipmmu_life_SRCS := tests/ipmmu/test_ipmmu_life.c $(ISO_TEST_ENV)
+test_ipmmu_life_SRCS := tests/ipmmu/test_ipmmu_life.c \
+                        tests/common/teardown_guests.c $(ISO_TEST_ENV)
 
 # A P2M flush racing the domain's IOMMU teardown: under ASan here, and
 # under ThreadSanitizer in the test-tsan step (mk/mod-xmalloc.mk).
 TESTS += test_ipmmu_race
 TSAN_TESTS += test_ipmmu_race
-test_ipmmu_race_SRCS := tests/ipmmu/test_ipmmu_race.c $(ISO_TEST_ENV)
+test_ipmmu_race_SRCS := tests/ipmmu/test_ipmmu_race.c tests/common/stress.c \
+                        $(ISO_TEST_ENV)
 
 # iommu-sim: masters that share a uTLB ('dt' reports them, 'run' refuses
 # configurations that split them).

@@ -27,7 +27,8 @@ SMMU_TEST_COMMON := tests/smmu/smmu_test_env.c tests/smmu/smmu_test_platform.c \
 TESTS += test_smmu_probe test_smmu_domains test_smmu_sweep test_smmu_stress \
          test_smmu_boards
 test_smmu_probe_SRCS := tests/smmu/test_smmu_probe.c $(SMMU_TEST_COMMON)
-test_smmu_domains_SRCS := tests/smmu/test_smmu_domains.c $(SMMU_TEST_COMMON)
+test_smmu_domains_SRCS := tests/smmu/test_smmu_domains.c \
+                          tests/common/teardown_guests.c $(SMMU_TEST_COMMON)
 test_smmu_sweep_SRCS := tests/smmu/test_smmu_sweep.c $(SMMU_TEST_COMMON)
 test_smmu_stress_SRCS := tests/smmu/test_smmu_stress.c tests/common/stress.c \
                          $(SMMU_TEST_COMMON)
@@ -36,4 +37,5 @@ TSAN_TESTS += test_smmu_stress
 # IOTLB flushes and counter reads racing the domain's IOMMU teardown.
 TESTS += test_smmu_race
 TSAN_TESTS += test_smmu_race
-test_smmu_race_SRCS := tests/smmu/test_smmu_race.c $(SMMU_TEST_COMMON)
+test_smmu_race_SRCS := tests/smmu/test_smmu_race.c tests/common/stress.c \
+                       $(SMMU_TEST_COMMON)

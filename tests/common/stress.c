@@ -56,6 +56,7 @@ void stress_p2m_prepare(struct stress_p2m *p, struct stress_run *run,
     p->gfn = _gfn(ipa >> PAGE_SHIFT);
     p->mfn = p2m_lookup(d, p->gfn, &type);
     p->iterations = iterations;
+    p->done = 0;
     p->removes = 0;
     p->errors = 0;
 }
@@ -74,6 +75,12 @@ void *stress_p2m_thread(void *arg)
             p->removes++;
         if ( guest_physmap_add_entry(p->d, p->gfn, p->mfn, 0, p2m_ram_rw) )
             p->errors++;
+        __atomic_add_fetch(&p->done, 1, __ATOMIC_RELEASE);
     }
     return NULL;
+}
+
+unsigned long stress_p2m_done(struct stress_p2m *p)
+{
+    return __atomic_load_n(&p->done, __ATOMIC_ACQUIRE);
 }

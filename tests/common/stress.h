@@ -2,11 +2,12 @@
 #define TESTS_COMMON_STRESS_H
 
 /*
- * The frame of the drivers' stress tests (tests/ipmmu/test_ipmmu_stress.c,
- * tests/smmu/test_smmu_stress.c): threads released together, bounded
- * workers joined first, then one open-ended worker (the DMA thread) told
- * to stop; and the worker both tests share, which removes and re-inserts
- * one 4K page of a guest's P2M.
+ * The frame of the drivers' stress and race tests (tests/ipmmu and
+ * tests/smmu, test_*_stress.c and test_*_race.c): threads released
+ * together, bounded workers joined first, then one open-ended worker
+ * (the DMA thread, the counter reader) told to stop; and the worker they
+ * all share, which removes and re-inserts one 4K page of a guest's P2M
+ * (each time a P2M batch, so an IOTLB flush through the P2M's hook).
  *
  *   struct stress_run run;
  *   void *(*const fn[])(void *) = { dma, stress_p2m_thread, assign };
@@ -47,6 +48,7 @@ struct stress_p2m {
     gfn_t gfn;
     mfn_t mfn;
     unsigned int iterations;
+    unsigned long done;         /* atomic: iterations done so far */
     /* Results, written by the worker only. */
     unsigned int removes, errors;
 };
@@ -61,5 +63,7 @@ void stress_p2m_prepare(struct stress_p2m *p, struct stress_run *run,
                         unsigned int iterations);
 /* The worker; arg is a prepared struct stress_p2m. */
 void *stress_p2m_thread(void *arg);
+/* How many iterations the worker has finished (read from any thread). */
+unsigned long stress_p2m_done(struct stress_p2m *p);
 
 #endif /* TESTS_COMMON_STRESS_H */

@@ -159,12 +159,14 @@ static void limits_are_per_domain(void **state)
 
 /*
  * The SMMU driver's fault counter asked about a domain of the IPMMU
- * driver (arch.priv is an IPMMU domain then) reads nothing of it: no
- * SMMU state, no faults, whatever the IPMMU counted.
+ * driver (arch.priv is an IPMMU domain then) reads nothing of it: -ENODEV
+ * and the caller's count untouched, whatever the IPMMU counted (it once
+ * answered 0, which a caller could not tell from "no faults").
  */
-static void smmu_counter_ignores_ipmmu_domain(void **state)
+static void smmu_counter_refuses_ipmmu_domain(void **state)
 {
     struct ipmmu_fault_stats st;
+    unsigned long n = 12345;
     struct domain *d;
 
     (void)state;
@@ -175,7 +177,8 @@ static void smmu_counter_ignores_ipmmu_domain(void **state)
     domain_stats(d, &st);
     assert_int_equal(st.faults, 3);
 
-    assert_int_equal(smmu_domain_fault_count(d), 0);
+    assert_int_equal(smmu_domain_fault_count(d, &n), -ENODEV);
+    assert_int_equal(n, 12345);
 
     domain_destroy(d);
     ipmmu_test_shutdown();
@@ -188,7 +191,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         TEST(flood_is_bounded_and_counted),
         TEST(limits_are_per_domain),
-        TEST(smmu_counter_ignores_ipmmu_domain),
+        TEST(smmu_counter_refuses_ipmmu_domain),
     };
 
     return cmocka_run_group_tests_name("ipmmu_faults", tests, NULL, NULL);

@@ -26,6 +26,7 @@
 #include "hosted/platform.h"
 #include "hosted/ram.h"
 #include "xen/drivers/passthrough/arm/ipmmu-vmsa.h"
+#include "tests/common/teardown_guests.h"
 
 #include "ipmmu_test_env.h"
 
@@ -192,72 +193,33 @@ static void shutdown_with_device_assigned(void **state)
     assert_int_equal(hosted_mmio_live_mappings(), maps);
 }
 
+static void h3_dma_page(struct domain *d, const char *dev, unsigned int i)
+{
+    dma_page(d, dev, GUEST_RAM0_BASE, i);
+}
+
+static void ipmmu_root_gone(void)
+{
+    assert_null(ipmmu_root);
+}
+
+static const struct teardown_two_guests h3_two_guests = {
+    .devs = { H3_SDHI2, H3_SATA }, .boot = boot_h3, .dma = h3_dma_page,
+    .driver_gone = ipmmu_root_gone, .platform_shutdown = platform_shutdown,
+};
+
 /*
  * The IPMMUs are torn down while two guests still own devices, then the
  * guests are destroyed (the order of a hosted program's shutdown).  The
  * teardown takes each domain's IOMMU part down first: the devices leave
  * their domains, no assignment record outlives its domain, the later
- * destruction reaches no IOMMU code, and nothing leaks.
+ * destruction reaches no IOMMU code, and nothing leaks.  The sequence is
+ * the SMMU test's too (tests/common/teardown_guests.c).
  */
 static void teardown_before_destroying_two_guests(void **state)
 {
-    unsigned long bytes = xmalloc_used_bytes();
-    unsigned long blocks = xmalloc_live_blocks();
-    unsigned int maps = hosted_mmio_live_mappings();
-    const char *devs[2] = { H3_SDHI2, H3_SATA };
-    struct dt_device_node *np[2];
-    struct domain *d[2];
-    unsigned int i;
-
     (void)state;
-    boot_h3();
-    d[0] = ipmmu_test_guest(1, "first", 16);
-    d[1] = ipmmu_test_guest(2, "second", 16);
-    for ( i = 0; i < 2; i++ )
-    {
-        np[i] = dt_find_node_by_path(devs[i]);
-        assert_non_null(np[i]);
-        assert_int_equal(ipmmu_test_assign(d[i], devs[i]), 0);
-        dma_page(d[i], devs[i], GUEST_RAM0_BASE, i);
-    }
-
-    console_capture_clear();
-    iommu_hardware_teardown();
-    assert_false(console_capture_contains("still assigned"));
-    assert_true(console_capture_contains("d1 (first): IOMMU state taken "
-                                         "down"));
-    assert_true(console_capture_contains("d2 (second): IOMMU state taken "
-                                         "down"));
-    for ( i = 0; i < 2; i++ )
-    {
-        /* Nothing of the IOMMU layer is left in the domain ... */
-        assert_false(is_iommu_enabled(d[i]));
-        assert_null(dom_iommu(d[i])->arch.priv);
-        assert_null(dom_iommu(d[i])->platform_ops);
-        assert_null(d[i]->arch.p2m.iotlb_flush);
-        assert_true(list_empty(&dom_iommu(d[i])->dt_devices));
-        /* ... nor of the domain in the device. */
-        assert_null(iommu_dt_device_owner(np[i]));
-        assert_int_equal(dt_device_used_by(np[i]), DOMID_IO);
-        assert_null(dev_iommu_fwspec_get(dt_to_dev(np[i])));
-        assert_false(dt_device_is_protected(np[i]));
-    }
-    /* A second IOMMU teardown of a guest has nothing to do. */
-    iommu_domain_destroy(d[0]);
-
-    domain_destroy(d[0]);
-    domain_destroy(d[1]);
-    for ( i = 0; i < 2; i++ )
-    {
-        assert_null(iommu_dt_device_owner(np[i]));
-        assert_false(iommu_dt_device_is_assigned(np[i]));
-    }
-    assert_int_equal(hosted_pages_free(), hosted_pages_total());
-    platform_shutdown();
-
-    assert_int_equal(xmalloc_used_bytes(), bytes);
-    assert_int_equal(xmalloc_live_blocks(), blocks);
-    assert_int_equal(hosted_mmio_live_mappings(), maps);
+    teardown_two_guests_check(&h3_two_guests);
 }
 
 #define TEST(t) cmocka_unit_test_teardown(t, ipmmu_test_teardown)

@@ -26,6 +26,7 @@
 
 #include "hosted/console.h"
 #include "xen/drivers/passthrough/arm/ipmmu-vmsa-stats.h"
+#include "tests/common/stress.h"
 
 #include "ipmmu_test_env.h"
 
@@ -36,37 +37,20 @@
 #define ROUNDS          4
 
 struct race {
+    struct stress_run run;
+    struct stress_p2m p2m;            /* the P2M batches (tests/common) */
     struct domain *d;
-    gfn_t gfn;
-    mfn_t mfn;
-    pthread_barrier_t start;
-    unsigned long batches;            /* atomic: P2M batches done */
     bool torn_down;                   /* atomic */
-    unsigned int p2m_errors, stats_live, stats_gone, stats_bad;
+    unsigned int stats_live, stats_gone, stats_bad;
 };
 
-static void *p2m_thread(void *arg)
-{
-    struct race *r = arg;
-    unsigned int i;
-
-    pthread_barrier_wait(&r->start);
-    for ( i = 0; i < BATCHES; i++ )
-    {
-        if ( guest_physmap_remove_page(r->d, r->gfn, r->mfn, 0) ||
-             guest_physmap_add_entry(r->d, r->gfn, r->mfn, 0, p2m_ram_rw) )
-            r->p2m_errors++;
-        __atomic_add_fetch(&r->batches, 1, __ATOMIC_RELEASE);
-    }
-    return NULL;
-}
-
+/* Open-ended: reads until the P2M worker and the teardown are done. */
 static void *stats_thread(void *arg)
 {
     struct race *r = arg;
     struct ipmmu_fault_stats st;
 
-    pthread_barrier_wait(&r->start);
+    stress_start(&r->run);
     /* At least once, however the threads are scheduled. */
     do {
         int rc = ipmmu_domain_fault_stats(r->d, &st);
@@ -77,7 +61,7 @@ static void *stats_thread(void *arg)
             r->stats_gone++;
         else
             r->stats_bad++;
-    } while ( __atomic_load_n(&r->batches, __ATOMIC_ACQUIRE) < BATCHES );
+    } while ( !stress_stopped(&r->run) );
     return NULL;
 }
 
@@ -85,8 +69,8 @@ static void *teardown_thread(void *arg)
 {
     struct race *r = arg;
 
-    pthread_barrier_wait(&r->start);
-    while ( __atomic_load_n(&r->batches, __ATOMIC_ACQUIRE) < TEARDOWN_AFTER )
+    stress_start(&r->run);
+    while ( stress_p2m_done(&r->p2m) < TEARDOWN_AFTER )
         ;
     /* What domain_destroy does first: devices back, then the state. */
     iommu_domain_destroy(r->d);
@@ -96,11 +80,11 @@ static void *teardown_thread(void *arg)
 
 static void flush_races_teardown(void **state)
 {
-    pthread_t t[3];
-    struct race r;
-    p2m_type_t type;
+    void *(*const fns[3])(void *) = { stats_thread, stress_p2m_thread,
+                                      teardown_thread };
     uint64_t ipa = GUEST_RAM0_BASE + 2 * MIB + 0x3000;
-    unsigned int round, i;
+    struct race r;
+    unsigned int round;
 
     (void)state;
     assert_int_equal(ipmmu_test_boot_board("h3-salvator-xs"), 0);
@@ -108,25 +92,19 @@ static void flush_races_teardown(void **state)
 
     for ( round = 0; round < ROUNDS; round++ )
     {
+        void *const args[3] = { &r, &r.p2m, &r };
+
         memset(&r, 0, sizeof(r));
         r.d = ipmmu_test_guest(1, "race", 16);
         assert_int_equal(ipmmu_test_assign(r.d, H3_SDHI2), 0);
-        r.gfn = _gfn(ipa >> PAGE_SHIFT);
-        /* Split the block first: each batch then changes one 4K entry. */
-        assert_int_equal(ipmmu_test_remove_page(r.d, ipa + PAGE_SIZE), 0);
-        r.mfn = p2m_lookup(r.d, r.gfn, &type);
+        /* Splits the block: each batch then changes one 4K entry. */
+        stress_p2m_prepare(&r.p2m, &r.run, r.d, ipa, BATCHES);
 
-        assert_int_equal(pthread_barrier_init(&r.start, NULL, 3), 0);
-        assert_int_equal(pthread_create(&t[0], NULL, p2m_thread, &r), 0);
-        assert_int_equal(pthread_create(&t[1], NULL, stats_thread, &r), 0);
-        assert_int_equal(pthread_create(&t[2], NULL, teardown_thread, &r),
-                         0);
-        for ( i = 0; i < 3; i++ )
-            assert_int_equal(pthread_join(t[i], NULL), 0);
-        pthread_barrier_destroy(&r.start);
+        stress_run(&r.run, fns, args, 3);
 
         assert_true(r.torn_down);
-        assert_int_equal(r.p2m_errors, 0);
+        assert_int_equal(r.p2m.errors, 0);
+        assert_int_equal(r.p2m.removes, BATCHES);
         assert_int_equal(r.stats_bad, 0);
         assert_int_equal(r.stats_live + r.stats_gone > 0, 1);
         /* Nothing is left to flush or to read. */

@@ -168,3 +168,11 @@ int smmu_test_domain_cb(struct domain *d, const char *smmu)
             return ctx->cb;
     return -1;
 }
+
+unsigned long smmu_test_fault_count(struct domain *d)
+{
+    unsigned long n = ~0UL;
+
+    assert_int_equal(smmu_domain_fault_count(d, &n), 0);
+    return n;
+}

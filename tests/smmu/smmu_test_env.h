@@ -86,5 +86,7 @@ enum smmu_model_outcome smmu_test_dma(const char *smmu, uint32_t sid,
 /* The driver's data for d / the context bank of d on an SMMU (-1). */
 struct smmu_domain *smmu_test_domain(struct domain *d);
 int smmu_test_domain_cb(struct domain *d, const char *smmu);
+/* smmu_domain_fault_count(d), which must succeed (cmocka). */
+unsigned long smmu_test_fault_count(struct domain *d);
 
 #endif /* TESTS_SMMU_SMMU_TEST_ENV_H */

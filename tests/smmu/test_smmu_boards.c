@@ -95,8 +95,8 @@ static void zcu102_dom0_and_guest(void **state)
     assert_int_not_equal(platform_smmu_dma_write(ZCU_DMA1, 0, 0x700000000ULL,
                                                  out, 64, &r), 0);
     assert_int_equal(r.outcome, SMMU_FAULT_TF);
-    assert_int_equal(smmu_domain_fault_count(d0), 1);
-    assert_int_equal(smmu_domain_fault_count(d1), 0);
+    assert_int_equal(smmu_test_fault_count(d0), 1);
+    assert_int_equal(smmu_test_fault_count(d1), 0);
 
     domain_destroy(d1);
     /* Back to quarantine: its DMA faults. */

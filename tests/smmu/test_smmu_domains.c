@@ -34,6 +34,7 @@
 #include "hw/phys_mem.h"
 #include "hw/soc.h"
 #include "xen/drivers/passthrough/arm/ipmmu-vmsa-stats.h"
+#include "tests/common/teardown_guests.h"
 
 #include "smmu_test_env.h"
 
@@ -211,7 +212,7 @@ static void fault_outside_p2m_reported(void **state)
     assert_true(console_capture_contains("on write at address 0x44000340, "
                                          "stream 0x21"));
     assert_true(console_capture_contains("d1 (faulty), " G_MMC));
-    assert_int_equal(smmu_domain_fault_count(d), 1);
+    assert_int_equal(smmu_test_fault_count(d), 1);
     assert_int_equal(smmu_test_cb(G_SMMU0, cb, SMMU_CB_FSR), 0);
 
     /* A read fault, recorded again once the status was cleared. */
@@ -219,7 +220,7 @@ static void fault_outside_p2m_reported(void **state)
                                    false, &res), SMMU_FAULT_TF);
     assert_true(console_capture_contains("on read at address 0x44000340, "
                                          "stream 0x20"));
-    assert_int_equal(smmu_domain_fault_count(d), 2);
+    assert_int_equal(smmu_test_fault_count(d), 2);
 
     domain_destroy(d);
     smmu_test_shutdown();
@@ -253,7 +254,7 @@ static void fault_reasons_reported(void **state)
     assert_int_equal(console_capture_count("external fault (EF)"), 1);
     inj.walk_reads_fail = false;
     smmu_model_set_inject(smmu_test_model(G_SMMU0), &inj);
-    assert_int_equal(smmu_domain_fault_count(d), 2);
+    assert_int_equal(smmu_test_fault_count(d), 2);
 
     domain_destroy(d);
     smmu_test_shutdown();
@@ -426,8 +427,8 @@ static void two_guests_isolated_on_one_smmu(void **state)
     /* d1's device cannot reach beyond d1's RAM. */
     assert_int_equal(smmu_test_dma(G_SMMU0, 0x10, GUEST_RAM0_BASE + 16 * MIB,
                                    a, sizeof(a), true, &res), SMMU_FAULT_TF);
-    assert_int_equal(smmu_domain_fault_count(d1), 1);
-    assert_int_equal(smmu_domain_fault_count(d2), 0);
+    assert_int_equal(smmu_test_fault_count(d1), 1);
+    assert_int_equal(smmu_test_fault_count(d2), 0);
 
     domain_destroy(d1);
     domain_destroy(d2);
@@ -748,7 +749,7 @@ static void legacy_v1_guest_dma(void **state)
                      SMMU_FAULT_TF);
     assert_true(console_capture_contains("context bank"));
     assert_true(console_capture_contains("d1 (legacy), " L_SATA0));
-    assert_int_equal(smmu_domain_fault_count(d), 1);
+    assert_int_equal(smmu_test_fault_count(d), 1);
     /* dma0 on the same SMMU is still blocked. */
     assert_int_equal(smmu_test_dma(L_SMMU_SATA, 0x3, GUEST_RAM0_BASE, out,
                                    sizeof(out), true, NULL), SMMU_FAULT_ICF);
@@ -776,7 +777,7 @@ static void fault_reports_rate_limited(void **state)
                                        GUEST_RAM0_BASE + 32 * MIB, buf,
                                        sizeof(buf), true, NULL),
                          SMMU_FAULT_TF);
-    assert_int_equal(smmu_domain_fault_count(d), 40);
+    assert_int_equal(smmu_test_fault_count(d), 40);
     assert_int_equal(console_capture_count("translation fault (TF)"),
                      SMMU_FAULT_BURST);
 
@@ -859,75 +860,43 @@ static void shutdown_with_device_assigned(void **state)
     assert_int_equal(hosted_mmio_live_mappings(), maps);
 }
 
+/* DMA by G_MMC (i 0) or G_SATA (i 1), each behind its own SMMU. */
+static void generic_dma(struct domain *d, const char *dev, unsigned int i)
+{
+    static const char *const smmus[2] = { G_SMMU0, G_SMMU1 };
+    static const uint32_t sids[2] = { 0x20, 0x5 };
+    unsigned char buf[64] = { 0 };
+
+    (void)d;
+    (void)dev;
+    assert_int_equal(smmu_test_dma(smmus[i], sids[i], GUEST_RAM0_BASE, buf,
+                                   sizeof(buf), true, NULL), SMMU_OK);
+}
+
+static void smmus_gone(void)
+{
+    assert_null(smmu_test_device(G_SMMU0));
+    assert_null(smmu_test_device(G_SMMU1));
+}
+
+static const struct teardown_two_guests generic_two_guests = {
+    .devs = { G_MMC, G_SATA }, .boot = boot_generic, .dma = generic_dma,
+    .driver_gone = smmus_gone,
+    .platform_shutdown = smmu_test_platform_shutdown,
+};
+
 /*
  * The SMMUs are torn down while two guests still own devices, then the
  * guests are destroyed (the order of a hosted program's shutdown), as
- * the IPMMU's teardown_before_destroying_two_guests: no assignment record
+ * the IPMMU's teardown_before_destroying_two_guests, through the same
+ * sequence (tests/common/teardown_guests.c): no assignment record
  * outlives its domain, the destruction reaches no IOMMU code, nothing
  * leaks.
  */
 static void teardown_before_destroying_two_guests(void **state)
 {
-    unsigned long bytes = xmalloc_used_bytes();
-    unsigned long blocks = xmalloc_live_blocks();
-    unsigned int maps = hosted_mmio_live_mappings();
-    const char *devs[2] = { G_MMC, G_SATA };
-    const char *smmus[2] = { G_SMMU0, G_SMMU1 };
-    const uint32_t sids[2] = { 0x20, 0x5 };
-    unsigned char buf[64] = { 0 };
-    struct dt_device_node *np[2];
-    struct domain *d[2];
-    unsigned int i;
-
     (void)state;
-    boot_generic();
-    d[0] = ipmmu_test_guest(1, "first", 16);
-    d[1] = ipmmu_test_guest(2, "second", 16);
-    for ( i = 0; i < 2; i++ )
-    {
-        np[i] = dt_find_node_by_path(devs[i]);
-        assert_non_null(np[i]);
-        assert_int_equal(ipmmu_test_assign(d[i], devs[i]), 0);
-        assert_int_equal(smmu_test_dma(smmus[i], sids[i], GUEST_RAM0_BASE,
-                                       buf, sizeof(buf), true, NULL),
-                         SMMU_OK);
-    }
-
-    console_capture_clear();
-    iommu_hardware_teardown();
-    assert_false(console_capture_contains("still assigned"));
-    assert_true(console_capture_contains("d1 (first): IOMMU state taken "
-                                         "down"));
-    assert_true(console_capture_contains("d2 (second): IOMMU state taken "
-                                         "down"));
-    assert_null(smmu_test_device(G_SMMU0));
-    for ( i = 0; i < 2; i++ )
-    {
-        assert_false(is_iommu_enabled(d[i]));
-        assert_null(dom_iommu(d[i])->arch.priv);
-        assert_null(dom_iommu(d[i])->platform_ops);
-        assert_null(d[i]->arch.p2m.iotlb_flush);
-        assert_true(list_empty(&dom_iommu(d[i])->dt_devices));
-        assert_null(iommu_dt_device_owner(np[i]));
-        assert_int_equal(dt_device_used_by(np[i]), DOMID_IO);
-        assert_null(dev_iommu_fwspec_get(dt_to_dev(np[i])));
-        assert_false(dt_device_is_protected(np[i]));
-    }
-    iommu_domain_destroy(d[0]);
-
-    domain_destroy(d[0]);
-    domain_destroy(d[1]);
-    for ( i = 0; i < 2; i++ )
-    {
-        assert_null(iommu_dt_device_owner(np[i]));
-        assert_false(iommu_dt_device_is_assigned(np[i]));
-    }
-    assert_int_equal(hosted_pages_free(), hosted_pages_total());
-    smmu_test_platform_shutdown();
-
-    assert_int_equal(xmalloc_used_bytes(), bytes);
-    assert_int_equal(xmalloc_live_blocks(), blocks);
-    assert_int_equal(hosted_mmio_live_mappings(), maps);
+    teardown_two_guests_check(&generic_two_guests);
 }
 
 /*
@@ -955,8 +924,51 @@ static void ipmmu_counters_refuse_smmu_domain(void **state)
     assert_memory_equal(&st, &untouched, sizeof(st));
     assert_int_equal(ipmmu_domain_fault_stats(hardware_domain, &st),
                      -ENODEV);
-    assert_int_equal(smmu_domain_fault_count(d), 1);
+    assert_int_equal(smmu_test_fault_count(d), 1);
 
+    domain_destroy(d);
+    smmu_test_shutdown();
+}
+
+/*
+ * The SMMU driver's fault counter answers for its own domains only: 0
+ * and the count (no faults is an answer: 0 of them), -ENODEV with the
+ * caller's count untouched for a domain without IOMMU, for no domain and
+ * for a domain whose IOMMU state is gone.  It once answered 0 for all of
+ * these, so a caller could not tell "no faults" from "not an SMMU
+ * domain".  test_ipmmu_faults asks about an IPMMU domain.
+ */
+static void smmu_counter_refuses_domain_without_smmu(void **state)
+{
+    const uint64_t outside = GUEST_RAM0_BASE + 64 * MIB;
+    unsigned char buf[32] = { 0 };
+    struct domain *d, *plain;
+    unsigned long n = 99;
+    unsigned int i;
+
+    (void)state;
+    d = boot_guest_with("counted", G_MMC);
+    plain = domain_create(2, "no-iommu", 0, 16 * MIB);
+    assert_false(IS_ERR(plain));
+    assert_false(is_iommu_enabled(plain));
+
+    assert_int_equal(smmu_domain_fault_count(d, &n), 0);
+    assert_int_equal(n, 0);
+    for ( i = 0; i < 3; i++ )
+        assert_int_equal(smmu_test_dma(G_SMMU0, 0x20, outside, buf,
+                                       sizeof(buf), i & 1, NULL),
+                         SMMU_FAULT_TF);
+    assert_int_equal(smmu_domain_fault_count(d, &n), 0);
+    assert_int_equal(n, 3);
+
+    n = 99;
+    assert_int_equal(smmu_domain_fault_count(plain, &n), -ENODEV);
+    assert_int_equal(smmu_domain_fault_count(NULL, &n), -ENODEV);
+    iommu_domain_destroy(d);
+    assert_int_equal(smmu_domain_fault_count(d, &n), -ENODEV);
+    assert_int_equal(n, 99);
+
+    domain_destroy(plain);
     domain_destroy(d);
     smmu_test_shutdown();
 }
@@ -988,6 +1000,7 @@ int main(void)
         TEST(shutdown_with_device_assigned),
         TEST(teardown_before_destroying_two_guests),
         TEST(ipmmu_counters_refuse_smmu_domain),
+        TEST(smmu_counter_refuses_domain_without_smmu),
     };
 
     return cmocka_run_group_tests_name("smmu_domains", tests, NULL, NULL);

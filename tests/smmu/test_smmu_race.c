@@ -28,6 +28,7 @@
 #include <asm/p2m.h>
 
 #include "hosted/console.h"
+#include "tests/common/stress.h"
 
 #include "smmu_test_env.h"
 
@@ -39,38 +40,21 @@
 #define ROUNDS          4
 
 struct race {
+    struct stress_run run;
+    struct stress_p2m p2m;            /* the P2M batches (tests/common) */
     struct domain *d;
-    gfn_t gfn;
-    mfn_t mfn;
-    pthread_barrier_t start;
-    unsigned long batches;            /* atomic: P2M batches done */
     unsigned long flushes;            /* atomic: direct flushes done */
     bool torn_down;                   /* atomic */
-    unsigned int p2m_errors, flush_errors, stats_bad;
+    unsigned int flush_errors;
+    unsigned int stats_live, stats_gone, stats_bad;
 };
-
-static void *p2m_thread(void *arg)
-{
-    struct race *r = arg;
-    unsigned int i;
-
-    pthread_barrier_wait(&r->start);
-    for ( i = 0; i < BATCHES; i++ )
-    {
-        if ( guest_physmap_remove_page(r->d, r->gfn, r->mfn, 0) ||
-             guest_physmap_add_entry(r->d, r->gfn, r->mfn, 0, p2m_ram_rw) )
-            r->p2m_errors++;
-        __atomic_add_fetch(&r->batches, 1, __ATOMIC_RELEASE);
-    }
-    return NULL;
-}
 
 static void *flush_thread(void *arg)
 {
     struct race *r = arg;
     unsigned int i;
 
-    pthread_barrier_wait(&r->start);
+    stress_start(&r->run);
     /*
      * Nothing here waits for the teardown (torn_down is not read): a
      * flush after it is ordered with the teardown only by the driver's
@@ -86,17 +70,26 @@ static void *flush_thread(void *arg)
     return NULL;
 }
 
+/* Open-ended: reads until the flushes, the P2M and the teardown end. */
 static void *stats_thread(void *arg)
 {
     struct race *r = arg;
+    unsigned long n;
+    int rc;
 
-    pthread_barrier_wait(&r->start);
+    stress_start(&r->run);
     /* At least once, however the threads are scheduled. */
     do {
         /* No fault happens in this test: anything else is misread. */
-        if ( smmu_domain_fault_count(r->d) != 0 )
+        n = ~0UL;
+        rc = smmu_domain_fault_count(r->d, &n);
+        if ( rc == 0 && n == 0 )
+            r->stats_live++;
+        else if ( rc == -ENODEV && n == ~0UL )
+            r->stats_gone++;
+        else
             r->stats_bad++;
-    } while ( __atomic_load_n(&r->flushes, __ATOMIC_ACQUIRE) < FLUSHES );
+    } while ( !stress_stopped(&r->run) );
     return NULL;
 }
 
@@ -104,8 +97,8 @@ static void *teardown_thread(void *arg)
 {
     struct race *r = arg;
 
-    pthread_barrier_wait(&r->start);
-    while ( __atomic_load_n(&r->batches, __ATOMIC_ACQUIRE) < TEARDOWN_AFTER ||
+    stress_start(&r->run);
+    while ( stress_p2m_done(&r->p2m) < TEARDOWN_AFTER ||
             __atomic_load_n(&r->flushes, __ATOMIC_ACQUIRE) < TEARDOWN_AFTER )
         ;
     /* What domain_destroy does first: devices back, then the state. */
@@ -116,14 +109,12 @@ static void *teardown_thread(void *arg)
 
 static void flush_races_teardown(void **state)
 {
-    void *(*fns[4])(void *) = { p2m_thread, flush_thread, stats_thread,
-                                teardown_thread };
-    pthread_t t[4];
-    struct race r;
-    p2m_type_t type;
+    void *(*const fns[4])(void *) = { stats_thread, stress_p2m_thread,
+                                      flush_thread, teardown_thread };
     uint64_t ipa = GUEST_RAM0_BASE + 2 * MIB + 0x3000;
     unsigned char buf[16] = { 0 };
-    unsigned int round, i;
+    struct race r;
+    unsigned int round;
     int cb;
 
     (void)state;
@@ -132,27 +123,24 @@ static void flush_races_teardown(void **state)
 
     for ( round = 0; round < ROUNDS; round++ )
     {
+        void *const args[4] = { &r, &r.p2m, &r, &r };
+
         memset(&r, 0, sizeof(r));
         r.d = ipmmu_test_guest(1, "race", 16);
         assert_int_equal(ipmmu_test_assign(r.d, G_MMC), 0);
         cb = smmu_test_domain_cb(r.d, G_SMMU0);
         assert_true(cb >= 0);
-        r.gfn = _gfn(ipa >> PAGE_SHIFT);
-        /* Split the block first: each batch then changes one 4K entry. */
-        assert_int_equal(ipmmu_test_remove_page(r.d, ipa + PAGE_SIZE), 0);
-        r.mfn = p2m_lookup(r.d, r.gfn, &type);
+        /* Splits the block: each batch then changes one 4K entry. */
+        stress_p2m_prepare(&r.p2m, &r.run, r.d, ipa, BATCHES);
 
-        assert_int_equal(pthread_barrier_init(&r.start, NULL, 4), 0);
-        for ( i = 0; i < 4; i++ )
-            assert_int_equal(pthread_create(&t[i], NULL, fns[i], &r), 0);
-        for ( i = 0; i < 4; i++ )
-            assert_int_equal(pthread_join(t[i], NULL), 0);
-        pthread_barrier_destroy(&r.start);
+        stress_run(&r.run, fns, args, 4);
 
         assert_true(r.torn_down);
-        assert_int_equal(r.p2m_errors, 0);
+        assert_int_equal(r.p2m.errors, 0);
+        assert_int_equal(r.p2m.removes, BATCHES);
         assert_int_equal(r.flush_errors, 0);
         assert_int_equal(r.stats_bad, 0);
+        assert_true(r.stats_live + r.stats_gone > 0);
         /* Nothing is left to flush or to read, and the bank is free. */
         assert_null(r.d->arch.p2m.iotlb_flush);
         assert_null(dom_iommu(r.d)->arch.priv);

@@ -418,7 +418,8 @@ bool run_check_fault_counters(struct run *r, struct domain *d,
         struct smmu_model *m = platform_soc() ?
             soc_find_smmu(platform_soc(), where->iommu) : NULL;
         struct smmu_model_stats *ms = malloc(sizeof(*ms));
-        unsigned long faults = smmu_domain_fault_count(d);
+        unsigned long faults = 0;
+        int rc = smmu_domain_fault_count(d, &faults);
 
         if ( m && ms && where->ctx >= 0 )
         {
@@ -426,6 +427,12 @@ bool run_check_fault_counters(struct run *r, struct domain *d,
             recorded = ms->cb[where->ctx].faults_recorded;
         }
         free(ms);
+        if ( rc )
+            return run_check(r, false, "the SMMU driver refused d%u's "
+                             "fault count (error %d: no SMMU state); %s "
+                             "recorded %llu in context bank %d",
+                             d->domain_id, rc, where->iommu,
+                             (unsigned long long)recorded, where->ctx);
         ok = faults == recorded && recorded > 0;
         return run_check(r, ok, "the driver counted %lu fault(s) of d%u; "
                          "%s recorded %llu in context bank %d", faults,

@@ -862,19 +862,23 @@ static int smmu_iotlb_flush(struct domain *d, dfn_t dfn,
     return rc;
 }
 
-unsigned long smmu_domain_fault_count(const struct domain *d)
+int smmu_domain_fault_count(const struct domain *d, unsigned long *count)
 {
     const struct smmu_domain *dom;
-    unsigned long flags, faults = 0;
+    unsigned long flags;
+    int rc = -ENODEV;
 
     /* arch.priv is ours only when d's ops are (see the IPMMU's). */
     spin_lock_irqsave(&smmu_lock, flags);
     dom = d ? d->iommu.arch.priv : NULL;
     if ( dom && d->iommu.platform_ops == &smmu_ops )
-        faults = dom->faults;
+    {
+        *count = dom->faults;
+        rc = 0;
+    }
     spin_unlock_irqrestore(&smmu_lock, flags);
 
-    return faults;
+    return rc;
 }
 
 const struct iommu_ops smmu_ops = {

@@ -153,11 +153,11 @@ void smmu_release_masters_locked(struct smmu_device *smmu,
 int smmu_master_create(struct device *dev, struct smmu_device *smmu);
 int smmu_add_device(uint8_t devfn, struct device *dev);
 /*
- * Tools and tests: context faults counted for d; 0 when d has no SMMU
- * state (no IOMMU, torn down, or a domain of another IOMMU driver, whose
- * arch.priv is not read).
+ * Tools and tests: the context faults counted for d into *count, and 0;
+ * -ENODEV (*count untouched) when d has no SMMU state: no IOMMU, torn
+ * down, or set up by another IOMMU driver (whose arch.priv is not read).
  */
-unsigned long smmu_domain_fault_count(const struct domain *d);
+int smmu_domain_fault_count(const struct domain *d, unsigned long *count);
 
 /* smmu-hw.c: register access per block. */
 uint32_t smmu_gr0_read(const struct smmu_device *smmu, unsigned int off);
