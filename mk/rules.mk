@@ -111,7 +111,7 @@ test-aarch64: deps
 	@scripts/aarch64-sysroot.sh $(AA64_SYSROOT)
 	@$(MAKE) --no-print-directory $(AA64_BINS)
 	@QEMU="env -u QEMU_LD_PREFIX $(QEMU_AA64)" \
-	    scripts/run-tests.sh $(BUILD)/test-summary-aarch64 $(AA64_BINS) --
+	    scripts/run-tests.sh $(BUILD)/aarch64/test-summary $(AA64_BINS) --
 
 clean:
 	rm -rf $(BUILD)
