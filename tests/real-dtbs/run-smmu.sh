@@ -293,7 +293,7 @@ for f in "${dtbs[@]}"; do
     elif [[ $rc -eq 2 ]] &&
          grep -qE '^iommu-sim: run: stream match entry split across domains: stream 0x[0-9a-f]+ mask 0x[0-9a-f]+ of [^ ]+ is one stream match entry shared by .*\(guest .domU.\).*: masters whose streams share one stream match entry must be passed through together, to one domain' "$out.run.err"; then
         # The default guest took some masters of a shared stream match
-        # entry: refused before booting (tools/iommu-sim/smmu_groups.c).
+        # entry: refused before booting (tools/iommu-sim/port_groups.c).
         kinds[run-refused-stream-entry-split]=$(( ${kinds[run-refused-stream-entry-split]:-0} + 1 ))
     elif [[ $rc -eq 1 ]] && kind=$(failure_kind "$out.run"); then
         kinds[$kind]=$(( ${kinds[$kind]:-0} + 1 ))

@@ -25,7 +25,7 @@
 #include "tools/iommu-sim/sim_iommu.h"
 #include "tools/iommu-sim/sim_probe.h"
 #include "tools/iommu-sim/sim_tree.h"
-#include "tools/iommu-sim/utlb_groups.h"
+#include "tools/iommu-sim/port_groups.h"
 
 #define CHECK_DOM0_MIB 256           /* what 'run' gives dom0 by default */
 
@@ -359,9 +359,9 @@ static void report_split(const char *line, void *arg)
 /* Masters that share one uTLB may not be split across domains. */
 static void check_utlb_groups(struct check *c)
 {
-    static struct utlb_assignment asg[RUN_MAX_GUESTS * RUN_MAX_DTDEVS];
+    static struct port_assignment asg[RUN_MAX_GUESTS * RUN_MAX_DTDEVS];
     static char labels[RUN_MAX_GUESTS][RUN_NAME_MAX + 300];
-    struct utlb_groups g;
+    struct port_groups g;
     struct dt_report r;
     unsigned int i, j, n = 0;
     char err[256];
@@ -371,7 +371,7 @@ static void check_utlb_groups(struct check *c)
         problem(c, "%s: %s", c->label, err);
         return;
     }
-    if ( utlb_groups_build(&r, &g) )
+    if ( port_groups_build(&port_kind_utlb, &r, &g) )
     {
         problem(c, "%s: out of memory while grouping uTLBs", c->label);
         dt_report_free(&r);
@@ -389,8 +389,8 @@ static void check_utlb_groups(struct check *c)
                 n++;
             }
     }
-    utlb_groups_find_splits(&g, asg, n, "dom0", report_split, c);
-    utlb_groups_free(&g);
+    port_groups_find_splits(&g, asg, n, "dom0", report_split, c);
+    port_groups_free(&g);
     dt_report_free(&r);
 }
 

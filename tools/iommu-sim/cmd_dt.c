@@ -17,7 +17,7 @@
 #include "tools/iommu-sim/run_scenario.h"
 #include "tools/iommu-sim/sim_probe.h"
 #include "tools/iommu-sim/sim_tree.h"
-#include "tools/iommu-sim/utlb_groups.h"
+#include "tools/iommu-sim/port_groups.h"
 
 struct dt_opts {
     const char *format;          /* text, json or dot */
@@ -167,7 +167,7 @@ static void print_text(const char *label, const struct dt_report *r,
 
 static void print_json(const char *label, const struct dt_report *r,
                        const struct sim_probe *p, int probe_rc,
-                       const struct utlb_groups *g)
+                       const struct port_groups *g)
 {
     unsigned int i, k;
 
@@ -262,7 +262,7 @@ static void print_json(const char *label, const struct dt_report *r,
         printf("]}");
     }
     printf("\n ],\n \"shared_utlbs\": ");
-    utlb_groups_print_json(stdout, g);
+    port_groups_print_json(stdout, g);
     printf(",\n \"driver\": {\"binds\": %s, \"ipmmus_up\": %u, ",
            probe_rc == 0 && p->nr_up &&
            p->nr_up == p->nr_ipmmus + p->nr_smmus ? "true" : "false",
@@ -383,7 +383,7 @@ int cmd_dt(int argc, char **argv)
     struct dt_report report;
     struct sim_tree tree, again;
     struct sim_probe probe;
-    struct utlb_groups groups;
+    struct port_groups groups;
     struct dt_opts o;
     char err[640], verdict[400];
     unsigned int i, nr_guests = 0;
@@ -416,7 +416,7 @@ int cmd_dt(int argc, char **argv)
         sim_error("%s", err);
         goto out;
     }
-    if ( utlb_groups_build(&report, &groups) )
+    if ( port_groups_build(&port_kind_utlb, &report, &groups) )
     {
         sim_error("%s: out of memory while grouping uTLBs", tree.label);
         dt_report_free(&report);
@@ -433,7 +433,7 @@ int cmd_dt(int argc, char **argv)
         if ( rc )
         {
             sim_error("%s", err);
-            utlb_groups_free(&groups);
+            port_groups_free(&groups);
             dt_report_free(&report);
             sim_tree_free(&again);
             goto out;
@@ -444,10 +444,10 @@ int cmd_dt(int argc, char **argv)
         print_text(tree.label, &report, verdict);
         /* Shared uTLBs are an IPMMU matter. */
         if ( report.nr_ipmmus || !report.nr_smmus )
-            utlb_groups_print_text(stdout, &groups);
+            port_groups_print_text(stdout, &groups);
     }
     exit_code = SIM_EXIT_OK;
-    utlb_groups_free(&groups);
+    port_groups_free(&groups);
     dt_report_free(&report);
     sim_tree_free(&again);
 
