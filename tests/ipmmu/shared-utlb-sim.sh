@@ -4,8 +4,8 @@
 # and JSON), 'run' refuses before booting a configuration that splits a
 # group (between two guests, or between a guest and dom0) with one line
 # naming the group (tests/lib/port-groups.sh), and runs one that keeps
-# each group whole.  Results go to $TEST_SUMMARY as "passed N" /
-# "failed N".
+# each group whole; 'check' reports the split as a problem.  Results go
+# to $TEST_SUMMARY as "passed N" / "failed N".
 #
 #   shared-utlb-sim.sh IOMMU_SIM DTB_DIR WORK_DIR
 set -uo pipefail
@@ -72,6 +72,20 @@ expect_refused_before_boot gen3_two_guests 'uTLB group' \
 run gen4_guest_dom0 run --dtb "$gen4" --config "$cfg/shared-gen4-part.cfg"
 expect_refused_before_boot gen4_guest_dom0 'uTLB group' \
     "uTLB 40 of /soc/iommu@eed00000 .*/soc/dma-controller@e7351000 \(dom0\)"
+
+# --- check: the same splits, one problem line each ---------------------------
+run check_gen3 check --dtb "$gen3" --config "$cfg/shared-gen3-one.cfg" \
+    --config "$cfg/shared-gen3-other.cfg"
+expect_check_split check_gen3 'uTLB group' \
+    "uTLB 32 of /soc/iommu@e7740000 is one port shared by /soc/mmc@ee100000 \(guest 'ga' of [^)]*shared-gen3-one.cfg\), /soc/mmc@ee120000 \(guest 'gb' of [^)]*shared-gen3-other.cfg\)"
+run check_gen3_whole check --dtb "$gen3" --config "$cfg/shared-gen3-both.cfg"
+expect_rc check_gen3_whole 0
+expect_out check_gen3_whole '^check: .*: ok \(1 guest\)$'
+if grep -q 'split across' "$work/check_gen3_whole.out"; then
+    fail "check_gen3_whole: a whole group reported split"
+else
+    pass
+fi
 
 # --- run: whole groups boot and move bytes -----------------------------------
 run gen3_whole run --dtb "$gen3" --config "$cfg/shared-gen3-both.cfg"

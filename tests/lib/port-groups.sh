@@ -10,6 +10,9 @@
 #   expect_boots_whole NAME
 #       'run' booted and every check passed (status 0, no sanitizer
 #       report, the summary with 0 failed, no [FAILED] line).
+#   expect_check_split NAME GROUP PATTERN
+#       'check' found problems (status 1) and one of them is a split
+#       GROUP line matching PATTERN.
 
 expect_refused_before_boot()
 {
@@ -41,4 +44,13 @@ expect_boots_whole()
     else
         pass
     fi
+}
+
+expect_check_split()
+{
+    local name=$1 group=$2 pattern=$3
+    expect_rc "$name" 1
+    expect_clean "$name"
+    expect_out "$name" "^$group split across domains: .*$pattern.*: .*must be passed through together, to one domain$"
+    expect_out "$name" '^check: .*: [1-9][0-9]* problems?$'
 }

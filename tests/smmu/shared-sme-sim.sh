@@ -5,7 +5,9 @@
 # two guests; an identical stream, a stream a wider entry covers, a
 # legacy mmu-masters stream) with one line naming the guest, the devices
 # and the entry, status 2; it boots one that keeps every group whole, and
-# the built-in SMMU boards (no shared entries) as before.  Results go to
+# the built-in SMMU boards (no shared entries) as before.  'dt' lists the
+# shared entries (text and JSON) and 'check' reports a split one as a
+# problem naming the entry, the devices and the guests.  Results go to
 # $TEST_SUMMARY as "passed N" / "failed N".
 #
 #   shared-sme-sim.sh IOMMU_SIM DTB WORK_DIR
@@ -21,6 +23,94 @@ here=$(cd "$(dirname "$0")" && pwd)
 scenario_begin "iommu-sim shared SMMU entries" "$3" "$sim"
 
 cfg=$here
+
+# --- dt: the shared entries, text and JSON ------------------------------------
+run dt dt "$dtb"
+expect_rc dt 0
+expect_clean dt
+expect_out dt '^shared stream match entries \(one entry each: pass its masters through together, to one domain\):$'
+expect_out dt '^  /soc/iommu@e0600000 stream 0x200 mask 0x0: /soc/ethernet@e0700000, /soc/ethernet@e0900000$'
+expect_out dt '^  /soc/iommu@fd800000 stream 0x30 mask 0x0: /soc/gpu@ff030000, /soc/vpu@ff040000$'
+expect_out dt '^  /soc/iommu@fd900000 stream 0x100 mask 0xff: /soc/ethernet@ff0e0000, /soc/crypto@ff0f0000$'
+# Three entries, no more: dma (0x10) and sata (0x5) have their own.
+if [[ $(grep -c '^  /soc/iommu@.* stream 0x[0-9a-f]* mask 0x[0-9a-f]*: ' "$work/dt.out") -eq 3 ]]
+then pass; else fail "dt: not exactly three shared entries"; fi
+# An SMMU-only tree has no uTLB section.
+if grep -q '^shared uTLBs' "$work/dt.out"; then
+    fail "dt: a uTLB section on an SMMU-only tree"
+else
+    pass
+fi
+
+run dt_json dt --json "$dtb"
+expect_rc dt_json 0
+expect_out dt_json '"shared_stream_match_entries": \['
+expect_out dt_json '\{"smmu": "/soc/iommu@fd900000", "stream": 256, "mask": 255, "masters": \["/soc/ethernet@ff0e0000", "/soc/crypto@ff0f0000"\]\}'
+if command -v python3 >/dev/null 2>&1; then
+    if python3 - "$work/dt_json.out" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+g = d["shared_stream_match_entries"]
+got = sorted((e["smmu"], e["stream"], e["mask"], tuple(e["masters"])) for e in g)
+assert got == [
+    ("/soc/iommu@e0600000", 0x200, 0,
+     ("/soc/ethernet@e0700000", "/soc/ethernet@e0900000")),
+    ("/soc/iommu@fd800000", 0x30, 0,
+     ("/soc/gpu@ff030000", "/soc/vpu@ff040000")),
+    ("/soc/iommu@fd900000", 0x100, 0xff,
+     ("/soc/ethernet@ff0e0000", "/soc/crypto@ff0f0000")),
+], got
+assert d["shared_utlbs"] == []
+PY
+    then pass; else fail "dt_json: not the expected JSON"; fi
+fi
+
+# A built-in SMMU board has none; an IPMMU board says nothing of them.
+run dt_zcu dt --board zynqmp-zcu102
+expect_out dt_zcu '^shared stream match entries: none$'
+run dt_zcu_json dt --json --board zynqmp-zcu102
+expect_out dt_zcu_json '"shared_stream_match_entries": \[\]'
+run dt_h3 dt --board h3-salvator-xs
+run dt_h3_json dt --json --board h3-salvator-xs
+if grep -q 'stream match entr' "$work/dt_h3.out" "$work/dt_h3_json.out"; then
+    fail "dt_h3: stream match entries listed for a tree without SMMU"
+else
+    pass
+fi
+
+# --- check: split entries reported, whole ones not ---------------------------
+run check_one check --dtb "$dtb" --config "$cfg/shared-sme-one.cfg"
+expect_check_split check_one 'stream match entry' \
+    "stream 0x30 mask 0x0 of /soc/iommu@fd800000 is one stream match entry shared by /soc/gpu@ff030000 \(guest 'ga' of [^)]*shared-sme-one.cfg\), /soc/vpu@ff040000 \(dom0\)"
+
+run check_two check --dtb "$dtb" --config "$cfg/shared-sme-one.cfg" \
+    --config "$cfg/shared-sme-other.cfg"
+expect_check_split check_two 'stream match entry' \
+    "/soc/gpu@ff030000 \(guest 'ga' of [^)]*\), /soc/vpu@ff040000 \(guest 'gb' of [^)]*shared-sme-other.cfg\)"
+
+run check_covered check --dtb "$dtb" --config "$cfg/shared-sme-covered.cfg"
+expect_check_split check_covered 'stream match entry' \
+    "stream 0x100 mask 0xff of /soc/iommu@fd900000 is one stream match entry shared by /soc/ethernet@ff0e0000 \(dom0\), /soc/crypto@ff0f0000 \(guest 'gc' of [^)]*\)"
+
+run check_legacy check --dtb "$dtb" --config "$cfg/shared-sme-legacy.cfg"
+expect_check_split check_legacy 'stream match entry' \
+    "stream 0x200 mask 0x0 of /soc/iommu@e0600000 is one stream match entry shared by /soc/ethernet@e0700000 \(guest 'gl' of [^)]*\), /soc/ethernet@e0900000 \(dom0\)"
+
+# Two splits: two problem lines.
+run check_both check --dtb "$dtb" --config "$cfg/shared-sme-one.cfg" \
+    --config "$cfg/shared-sme-covered.cfg"
+expect_rc check_both 1
+if [[ $(grep -c '^stream match entry split across domains: ' "$work/check_both.out") -eq 2 ]]
+then pass; else fail "check_both: not two split lines"; fi
+
+run check_whole check --dtb "$dtb" --config "$cfg/shared-sme-whole.cfg"
+expect_rc check_whole 0
+expect_out check_whole '^check: .*: ok \(1 guest\)$'
+if grep -q 'split across' "$work/check_whole.out"; then
+    fail "check_whole: a whole entry reported split"
+else
+    pass
+fi
 
 # --- run: splits refused before booting --------------------------------------
 # One stream ID for two masters (#iommu-cells 1).
