@@ -1,3 +1,4 @@
+# shellcheck shell=bash disable=SC2154  # $work comes from scenario.sh
 # Checks shared by the port-group scenario tests (sourced after
 # scenario.sh, not run): tests/ipmmu/shared-utlb-sim.sh (uTLBs) and
 # tests/smmu/shared-sme-sim.sh (SMMU stream match entries).
