@@ -1,7 +1,7 @@
 # Isolation and robustness of the IPMMU-VMSA driver (docs/ipmmu-driver.md):
 # rate-limited, counted fault reports; masters sharing a uTLB; guests
-# recreated, dying domains, teardown races; and the simulator's view of
-# uTLB groups (docs/iommu-sim.md).
+# recreated, dying domains, teardown races; and the test trees of the
+# simulator's uTLB groups (their step: mk/mod-port-groups.mk).
 
 ISO_TEST_ENV := tests/ipmmu/ipmmu_test_env.c
 
@@ -36,11 +36,3 @@ TESTS += test_ipmmu_race
 TSAN_TESTS += test_ipmmu_race
 test_ipmmu_race_SRCS := tests/ipmmu/test_ipmmu_race.c tests/common/stress.c \
                         $(ISO_TEST_ENV)
-
-# iommu-sim: masters that share a uTLB ('dt' reports them, 'run' refuses
-# configurations that split them).
-
-TEST_STEPS += test-iommu-sim-shared
-test-iommu-sim-shared: $(BUILD)/asan/bin/iommu-sim $(ISO_DTBS)
-	@tests/ipmmu/shared-utlb-sim.sh $(BUILD)/asan/bin/iommu-sim $(ISO_GEN) \
-	    $(BUILD)/test-logs/iommu-sim-shared

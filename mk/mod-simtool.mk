@@ -5,8 +5,8 @@
 # topology pictures.  See docs/iommu-sim.md.
 SIMTOOL_SRCS := tools/iommu-sim/sim_tree.c tools/iommu-sim/tree_checks.c \
                 tools/iommu-sim/dtdev_path.c tools/iommu-sim/sim_probe.c \
-                tools/iommu-sim/dt_dot.c tools/iommu-sim/utlb_groups.c \
-                tools/iommu-sim/smmu_groups.c tools/iommu-sim/sim_output.c
+                tools/iommu-sim/dt_dot.c tools/iommu-sim/sim_output.c \
+                $(PORT_GROUPS_SRCS)
 iommu-sim_SRCS += $(SIMTOOL_SRCS) tools/iommu-sim/cmd_check.c
 
 # The door, on every hostile tree of tests/sim/hostile_blobs.c.

@@ -3,8 +3,9 @@
 # (tests/ipmmu/shared-utlb-gen*.dts): 'dt' lists the shared uTLBs (text
 # and JSON), 'run' refuses before booting a configuration that splits a
 # group (between two guests, or between a guest and dom0) with one line
-# naming the group, and runs one that keeps each group whole.  Results
-# go to $TEST_SUMMARY as "passed N" / "failed N".
+# naming the group (tests/lib/port-groups.sh), and runs one that keeps
+# each group whole; 'check' reports the split as a problem.  Results go
+# to $TEST_SUMMARY as "passed N" / "failed N".
 #
 #   shared-utlb-sim.sh IOMMU_SIM DTB_DIR WORK_DIR
 set -uo pipefail
@@ -14,42 +15,13 @@ dtbs=$2
 here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=../lib/scenario.sh
 . "$here/../lib/scenario.sh"
+# shellcheck source=../lib/port-groups.sh
+. "$here/../lib/port-groups.sh"
 scenario_begin "iommu-sim shared uTLBs" "$3" "$sim"
 
 gen3=$dtbs/shared-utlb-gen3.dtb
 gen4=$dtbs/shared-utlb-gen4.dtb
 cfg=$here
-
-# Refused before booting: status 2, one line naming the group, no boot.
-expect_split()
-{
-    local name=$1 pattern=$2 lines
-    expect_rc "$name" 2
-    lines=$(wc -l <"$work/$name.err")
-    if [[ $lines -eq 1 ]]; then pass; else
-        fail "$name: $lines lines on stderr, expected 1"
-    fi
-    expect_err "$name" 'uTLB group split across domains'
-    expect_err "$name" "$pattern"
-    expect_err "$name" 'must be passed through together, to one domain'
-    if grep -q '== boot' "$work/$name.out"; then
-        fail "$name: booted despite the split"
-    else
-        pass
-    fi
-}
-
-expect_whole()
-{
-    local name=$1
-    expect_rc "$name" 0
-    expect_out "$name" '^[0-9]+ checks: [0-9]+ passed, 0 failed$'
-    if grep -q '\[FAILED\]' "$work/$name.out"; then
-        fail "$name: a check failed"
-    else
-        pass
-    fi
-}
 
 # --- dt: the groups, text and JSON ------------------------------------------
 run dt3 dt "$gen3"
@@ -89,26 +61,40 @@ expect_out dt_h3_json '"shared_utlbs": \[\]'
 
 # --- run: splits refused before booting --------------------------------------
 run gen3_guest_dom0 run --dtb "$gen3" --config "$cfg/shared-gen3-one.cfg"
-expect_split gen3_guest_dom0 \
+expect_refused_before_boot gen3_guest_dom0 'uTLB group' \
     "uTLB 32 of /soc/iommu@e7740000 .*/soc/mmc@ee100000 \(guest 'ga'\), /soc/mmc@ee120000 \(dom0\)"
 
 run gen3_two_guests run --dtb "$gen3" --config "$cfg/shared-gen3-one.cfg" \
     --config "$cfg/shared-gen3-other.cfg"
-expect_split gen3_two_guests \
+expect_refused_before_boot gen3_two_guests 'uTLB group' \
     "/soc/mmc@ee100000 \(guest 'ga'\), /soc/mmc@ee120000 \(guest 'gb'\)"
 
 run gen4_guest_dom0 run --dtb "$gen4" --config "$cfg/shared-gen4-part.cfg"
-expect_split gen4_guest_dom0 \
+expect_refused_before_boot gen4_guest_dom0 'uTLB group' \
     "uTLB 40 of /soc/iommu@eed00000 .*/soc/dma-controller@e7351000 \(dom0\)"
+
+# --- check: the same splits, one problem line each ---------------------------
+run check_gen3 check --dtb "$gen3" --config "$cfg/shared-gen3-one.cfg" \
+    --config "$cfg/shared-gen3-other.cfg"
+expect_check_split check_gen3 'uTLB group' \
+    "uTLB 32 of /soc/iommu@e7740000 is one port shared by /soc/mmc@ee100000 \(guest 'ga' of [^)]*shared-gen3-one.cfg\), /soc/mmc@ee120000 \(guest 'gb' of [^)]*shared-gen3-other.cfg\)"
+run check_gen3_whole check --dtb "$gen3" --config "$cfg/shared-gen3-both.cfg"
+expect_rc check_gen3_whole 0
+expect_out check_gen3_whole '^check: .*: ok \(1 guest\)$'
+if grep -q 'split across' "$work/check_gen3_whole.out"; then
+    fail "check_gen3_whole: a whole group reported split"
+else
+    pass
+fi
 
 # --- run: whole groups boot and move bytes -----------------------------------
 run gen3_whole run --dtb "$gen3" --config "$cfg/shared-gen3-both.cfg"
-expect_whole gen3_whole
+expect_boots_whole gen3_whole
 expect_out gen3_whole '/soc/mmc@ee100000 ch0: 8192 bytes .* land in d1.s pages'
 expect_out gen3_whole '/soc/mmc@ee120000 ch0: 8192 bytes .* land in d1.s pages'
 
 run gen4_whole run --dtb "$gen4" --config "$cfg/shared-gen4-all.cfg"
-expect_whole gen4_whole
+expect_boots_whole gen4_whole
 expect_out gen4_whole '/soc/dma-controller@e7351000 ch1: 8192 bytes .* land in d1.s pages'
 expect_out gen4_whole '/soc/ethernet@e6880000 ch0: 8192 bytes .* land in d1.s pages'
 

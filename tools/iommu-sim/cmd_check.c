@@ -25,7 +25,7 @@
 #include "tools/iommu-sim/sim_iommu.h"
 #include "tools/iommu-sim/sim_probe.h"
 #include "tools/iommu-sim/sim_tree.h"
-#include "tools/iommu-sim/utlb_groups.h"
+#include "tools/iommu-sim/port_groups.h"
 
 #define CHECK_DOM0_MIB 256           /* what 'run' gives dom0 by default */
 
@@ -38,8 +38,10 @@ const char cmd_check_usage[] =
     "the guests' memory fits beside dom0's 256 MiB; the root IPMMU has\n"
     "enough contexts for dom0, the guests and the quarantine context (the\n"
     "count without quarantine is shown too), each SMMU enough context\n"
-    "banks for the domains with a device behind it; the driver supports\n"
-    "the SoC revision.  One line per problem, naming FILE:LINE or the node.\n"
+    "banks for the domains with a device behind it; masters that share a\n"
+    "uTLB or an SMMU stream match entry go to one domain; the driver\n"
+    "supports the SoC revision.  One line per problem, naming FILE:LINE or\n"
+    "the node.\n"
     "\n"
     "exit status: 0 no problem, 1 problems found, 2 bad usage or\n"
     "unreadable input (unknown board, malformed tree or configuration).\n";
@@ -356,12 +358,15 @@ static void report_split(const char *line, void *arg)
     problem(arg, "%s", line);
 }
 
-/* Masters that share one uTLB may not be split across domains. */
-static void check_utlb_groups(struct check *c)
+/*
+ * Masters that share one port (a uTLB, an SMMU stream match entry) may
+ * not be split across domains.
+ */
+static void check_port_groups(struct check *c, const struct port_kind *kind)
 {
-    static struct utlb_assignment asg[RUN_MAX_GUESTS * RUN_MAX_DTDEVS];
+    static struct port_assignment asg[RUN_MAX_GUESTS * RUN_MAX_DTDEVS];
     static char labels[RUN_MAX_GUESTS][RUN_NAME_MAX + 300];
-    struct utlb_groups g;
+    struct port_groups g;
     struct dt_report r;
     unsigned int i, j, n = 0;
     char err[256];
@@ -371,9 +376,10 @@ static void check_utlb_groups(struct check *c)
         problem(c, "%s: %s", c->label, err);
         return;
     }
-    if ( utlb_groups_build(&r, &g) )
+    if ( port_groups_build(kind, &r, &g) )
     {
-        problem(c, "%s: out of memory while grouping uTLBs", c->label);
+        problem(c, "%s: out of memory while grouping %s", c->label,
+                kind->ports);
         dt_report_free(&r);
         return;
     }
@@ -389,8 +395,8 @@ static void check_utlb_groups(struct check *c)
                 n++;
             }
     }
-    utlb_groups_find_splits(&g, asg, n, "dom0", report_split, c);
-    utlb_groups_free(&g);
+    port_groups_find_splits(&g, asg, n, "dom0", report_split, c);
+    port_groups_free(&g);
     dt_report_free(&r);
 }
 
@@ -423,7 +429,8 @@ int cmd_check(int argc, char **argv)
         }
 
     check_dtdevs(&c);
-    check_utlb_groups(&c);
+    check_port_groups(&c, &port_kind_utlb);
+    check_port_groups(&c, &port_kind_sme);
     if ( sim_probe_driver(&tree, &probe, while_up, &c) )
     {
         sim_error("%s: the simulator cannot boot this tree: %s", c.label,

@@ -17,7 +17,7 @@
 #include "tools/iommu-sim/run_scenario.h"
 #include "tools/iommu-sim/sim_probe.h"
 #include "tools/iommu-sim/sim_tree.h"
-#include "tools/iommu-sim/utlb_groups.h"
+#include "tools/iommu-sim/port_groups.h"
 
 struct dt_opts {
     const char *format;          /* text, json or dot */
@@ -39,6 +39,9 @@ const char cmd_dt_usage[] =
     "path and uTLB id; PCIe hosts' 'iommu-map' entries); every Arm SMMU\n"
     "(path, address, size, model, binding, interrupts) and its masters'\n"
     "stream IDs (from 'iommus' or the SMMU's legacy 'mmu-masters').\n"
+    "Then the ports several available masters share, which can only be\n"
+    "passed through together: uTLBs of an IPMMU, stream match entries of\n"
+    "an SMMU.\n"
     "--json prints the same as one JSON object, --format dot the topology\n"
     "as a Graphviz graph (root, caches, uTLBs, SMMUs, streams, masters;\n"
     "with --config, the masters of each guest coloured).  The last line\n"
@@ -167,7 +170,8 @@ static void print_text(const char *label, const struct dt_report *r,
 
 static void print_json(const char *label, const struct dt_report *r,
                        const struct sim_probe *p, int probe_rc,
-                       const struct utlb_groups *g)
+                       const struct port_groups *g,
+                       const struct port_groups *sme)
 {
     unsigned int i, k;
 
@@ -262,7 +266,12 @@ static void print_json(const char *label, const struct dt_report *r,
         printf("]}");
     }
     printf("\n ],\n \"shared_utlbs\": ");
-    utlb_groups_print_json(stdout, g);
+    port_groups_print_json(stdout, g);
+    if ( r->nr_smmus )
+    {
+        printf(",\n \"%s\": ", sme->kind->json_key);
+        port_groups_print_json(stdout, sme);
+    }
     printf(",\n \"driver\": {\"binds\": %s, \"ipmmus_up\": %u, ",
            probe_rc == 0 && p->nr_up &&
            p->nr_up == p->nr_ipmmus + p->nr_smmus ? "true" : "false",
@@ -383,7 +392,7 @@ int cmd_dt(int argc, char **argv)
     struct dt_report report;
     struct sim_tree tree, again;
     struct sim_probe probe;
-    struct utlb_groups groups;
+    struct port_groups groups, smes;
     struct dt_opts o;
     char err[640], verdict[400];
     unsigned int i, nr_guests = 0;
@@ -416,16 +425,19 @@ int cmd_dt(int argc, char **argv)
         sim_error("%s", err);
         goto out;
     }
-    if ( utlb_groups_build(&report, &groups) )
+    if ( port_groups_build(&port_kind_utlb, &report, &groups) ||
+         port_groups_build(&port_kind_sme, &report, &smes) )
     {
-        sim_error("%s: out of memory while grouping uTLBs", tree.label);
+        sim_error("%s: out of memory while grouping IOMMU ports",
+                  tree.label);
+        port_groups_free(&groups);
         dt_report_free(&report);
         sim_tree_free(&again);
         goto out;
     }
 
     if ( strcmp(o.format, "json") == 0 )
-        print_json(tree.label, &report, &probe, probe_rc, &groups);
+        print_json(tree.label, &report, &probe, probe_rc, &groups, &smes);
     else if ( strcmp(o.format, "dot") == 0 )
     {
         rc = dt_dot_print(stdout, tree.label, &report, guests, nr_guests,
@@ -433,7 +445,8 @@ int cmd_dt(int argc, char **argv)
         if ( rc )
         {
             sim_error("%s", err);
-            utlb_groups_free(&groups);
+            port_groups_free(&groups);
+            port_groups_free(&smes);
             dt_report_free(&report);
             sim_tree_free(&again);
             goto out;
@@ -442,12 +455,15 @@ int cmd_dt(int argc, char **argv)
     else
     {
         print_text(tree.label, &report, verdict);
-        /* Shared uTLBs are an IPMMU matter. */
+        /* Shared uTLBs are an IPMMU matter, shared entries an SMMU's. */
         if ( report.nr_ipmmus || !report.nr_smmus )
-            utlb_groups_print_text(stdout, &groups);
+            port_groups_print_text(stdout, &groups);
+        if ( report.nr_smmus )
+            port_groups_print_text(stdout, &smes);
     }
     exit_code = SIM_EXIT_OK;
-    utlb_groups_free(&groups);
+    port_groups_free(&groups);
+    port_groups_free(&smes);
     dt_report_free(&report);
     sim_tree_free(&again);
 

@@ -33,8 +33,7 @@
 #include "tools/iommu-sim/run_scenario.h"
 #include "tools/iommu-sim/sim_iommu.h"
 #include "tools/iommu-sim/sim_tree.h"
-#include "tools/iommu-sim/smmu_groups.h"
-#include "tools/iommu-sim/utlb_groups.h"
+#include "tools/iommu-sim/port_groups.h"
 
 const char cmd_run_usage[] =
     "usage: iommu-sim run [--board NAME | --dtb FILE] [--config FILE]...\n"
@@ -970,8 +969,9 @@ int cmd_run(int argc, char **argv)
         goto out;
     }
     if ( check_guests(&w) ||
-         utlb_groups_check_guests(w.guests, w.nr_guests) ||
-         smmu_groups_check_guests(w.guests, w.nr_guests) ||
+         port_groups_check_guests(&port_kind_utlb, w.guests,
+                                  w.nr_guests) ||
+         port_groups_check_guests(&port_kind_sme, w.guests, w.nr_guests) ||
          mark_passthrough(&w) )
         goto out;
 

@@ -10,7 +10,7 @@
 #include "tools/iommu-sim/dt_dot.h"
 #include "tools/iommu-sim/dtdev_path.h"
 #include "tools/iommu-sim/run_scenario.h"
-#include "tools/iommu-sim/utlb_groups.h"
+#include "tools/iommu-sim/port_groups.h"
 
 /* One fill colour per guest, in config order; dom0 keeps the default. */
 static const char *const guest_colours[] = {
@@ -47,14 +47,14 @@ static int ipmmu_index(const struct dt_report *r,
 
 /* Whether uTLB 'id' of IPMMU 'ipmmu' is one port of several masters. */
 static bool utlb_is_shared(const struct dt_report *r,
-                           const struct utlb_groups *g, unsigned int ipmmu,
+                           const struct port_groups *g, unsigned int ipmmu,
                            uint32_t id)
 {
     unsigned int i;
 
     for ( i = 0; i < g->nr; i++ )
-        if ( g->groups[i].utlb == id &&
-             g->groups[i].ipmmu == r->ipmmus[ipmmu].np )
+        if ( g->groups[i].id == id &&
+             g->groups[i].iommu == r->ipmmus[ipmmu].np )
             return true;
     return false;
 }
@@ -78,7 +78,7 @@ static int owner_of(const struct dt_device_node *np,
  * twice is drawn once.
  */
 static void print_utlbs(FILE *out, const struct dt_report *r,
-                        const struct utlb_groups *g, unsigned int master,
+                        const struct port_groups *g, unsigned int master,
                         unsigned int ip, uint32_t first, uint32_t last,
                         const char *edge_attrs)
 {
@@ -180,7 +180,7 @@ int dt_dot_print(FILE *out, const char *label, const struct dt_report *r,
 {
     const struct dt_device_node *dev_nodes[RUN_MAX_GUESTS * RUN_MAX_DTDEVS];
     int dev_guest[RUN_MAX_GUESTS * RUN_MAX_DTDEVS];
-    struct utlb_groups groups;
+    struct port_groups groups;
     unsigned int i, k, nr_devs = 0;
 
     for ( i = 0; i < nr_guests; i++ )
@@ -198,7 +198,7 @@ int dt_dot_print(FILE *out, const char *label, const struct dt_report *r,
             dev_nodes[nr_devs] = np;
             dev_guest[nr_devs++] = (int)i;
         }
-    if ( utlb_groups_build(r, &groups) )
+    if ( port_groups_build(&port_kind_utlb, r, &groups) )
     {
         snprintf(err, errlen, "%s: out of memory while grouping uTLBs",
                  label);
@@ -237,7 +237,8 @@ int dt_dot_print(FILE *out, const char *label, const struct dt_report *r,
             if ( sm >= 0 )
                 print_streams(out, i, sm, &m->refs[k], m->refs[e].id, "");
             else if ( ip >= 0 )
-                print_utlbs(out, r, &groups, i, ip, m->refs[k].id, m->refs[e].id, "");
+                print_utlbs(out, r, &groups, i, ip, m->refs[k].id,
+                            m->refs[e].id, "");
             k = e + 1;
         }
         for ( k = 0; k < m->nr_maps; k++ )
@@ -264,6 +265,6 @@ int dt_dot_print(FILE *out, const char *label, const struct dt_report *r,
         }
     }
     fprintf(out, "}\n");
-    utlb_groups_free(&groups);
+    port_groups_free(&groups);
     return 0;
 }
