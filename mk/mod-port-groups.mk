@@ -27,3 +27,10 @@ test-iommu-sim-shared-smmu: $(BUILD)/asan/bin/iommu-sim \
                             $(SME_GEN)/smmu-shared-sim.dtb
 	@tests/smmu/shared-sme-sim.sh $(BUILD)/asan/bin/iommu-sim \
 	    $(SME_GEN)/smmu-shared-sim.dtb $(BUILD)/test-logs/iommu-sim-shared-smmu
+
+# The SMMU kind's placing against its definition on random streams, and
+# its bound.  Recursive: it links what test_sim_tree links, which
+# mod-simtool.mk and mod-smmutool.mk set after this fragment.
+TESTS += test_port_groups
+test_port_groups_SRCS = tests/sim/test_port_groups.c \
+    $(filter-out tests/sim/test_sim_tree.c,$(test_sim_tree_SRCS))

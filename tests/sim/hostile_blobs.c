@@ -4,6 +4,7 @@
  * is safe because the base is the built-in board.
  */
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -19,7 +20,7 @@
 #define DS0         "/soc/iommu@e6740000"
 #define DS1         "/soc/iommu@e7740000"
 #define RAM0        "/memory@48000000"
-#define ROOM        4096
+#define ROOM        (256 * 1024)    /* the size cases add nodes */
 
 const struct hostile_case hostile_cases[] = {
     { "prop-len-4g", MMC, "more than the whole structure block" },
@@ -41,6 +42,9 @@ const struct hostile_case hostile_cases[] = {
     { "reg-wraps", RAM0, "wraps past the end of the address space" },
     { "two-roots", DS0, "a second root IPMMU" },
     { "main-names-cache", DS1, "a cache IPMMU: it must name the root" },
+    { "iommus-list-long", MASTER, "'iommus' has 258 cells, more than 256" },
+    { "iommus-cells-in-all", "/m-", "past 16384 cells in all" },
+    { "iommus-too-many", "/x-iommu-", "more than 256 IOMMU nodes" },
 };
 
 const unsigned int hostile_nr_cases =
@@ -90,6 +94,56 @@ static int set_cells(void *fdt, const char *path, const char *name,
     return node < 0 ? node : fdt_setprop(fdt, node, name, be, 4 * n);
 }
 
+/* 'iommus' of n entries <&DS0 16>, on node 'node'. */
+static int long_iommus(void *fdt, int node, unsigned int n)
+{
+    fdt32_t cells[2 * 129];
+    uint32_t ph = phandle_of(fdt, DS0);
+    unsigned int i;
+
+    if ( n > 129 )
+        return -FDT_ERR_BADVALUE;
+    for ( i = 0; i < n; i++ )
+    {
+        cells[2 * i] = cpu_to_fdt32(ph);
+        cells[2 * i + 1] = cpu_to_fdt32(16);
+    }
+    return fdt_setprop(fdt, node, "iommus", cells, 8 * n);
+}
+
+/* n new nodes under the root, "/PREFIXi", each given 'edit'. */
+static int add_nodes(void *fdt, const char *prefix, unsigned int n,
+                     int (*edit_node)(void *fdt, int node))
+{
+    char name[32];
+    unsigned int i;
+    int node, rc;
+
+    for ( i = 0; i < n; i++ )
+    {
+        snprintf(name, sizeof(name), "%s%u", prefix, i);
+        node = fdt_add_subnode(fdt, 0, name);
+        if ( node < 0 )
+            return node;
+        rc = edit_node(fdt, node);
+        if ( rc )
+            return rc;
+    }
+    return 0;
+}
+
+/* 128 entries: 256 cells, the most one list may have. */
+static int full_list(void *fdt, int node)
+{
+    return long_iommus(fdt, node, 128);
+}
+
+static int ipmmu_compatible_only(void *fdt, int node)
+{
+    return fdt_setprop_string(fdt, node, "compatible",
+                              "renesas,ipmmu-r8a7795");
+}
+
 /* Semantic edits, on an opened copy. */
 static int edit(void *fdt, const char *name)
 {
@@ -137,6 +191,16 @@ static int edit(void *fdt, const char *name)
         node = fdt_path_offset(fdt, DS0);
         return node < 0 ? node : fdt_delprop(fdt, node, "renesas,ipmmu-main");
     }
+    if ( !strcmp(name, "iommus-list-long") )
+    {
+        node = fdt_path_offset(fdt, MASTER);
+        return node < 0 ? node : long_iommus(fdt, node, 129);
+    }
+    /* 65 full lists pass 16384 cells with the board's own lists. */
+    if ( !strcmp(name, "iommus-cells-in-all") )
+        return add_nodes(fdt, "m-", 65, full_list);
+    if ( !strcmp(name, "iommus-too-many") )
+        return add_nodes(fdt, "x-iommu-", 257, ipmmu_compatible_only);
     if ( !strcmp(name, "main-names-cache") )
         return set_cells(fdt, DS1, "renesas,ipmmu-main",
                          (uint32_t[]){ phandle_of(fdt, DS0), 1 }, 2);

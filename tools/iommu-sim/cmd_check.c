@@ -378,8 +378,8 @@ static void check_port_groups(struct check *c, const struct port_kind *kind)
     }
     if ( port_groups_build(kind, &r, &g) )
     {
-        problem(c, "%s: out of memory while grouping %s", c->label,
-                kind->ports);
+        problem(c, "%s: cannot group %s: %s", c->label, kind->ports,
+                g.why);
         dt_report_free(&r);
         return;
     }

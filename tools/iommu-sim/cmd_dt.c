@@ -428,8 +428,8 @@ int cmd_dt(int argc, char **argv)
     if ( port_groups_build(&port_kind_utlb, &report, &groups) ||
          port_groups_build(&port_kind_sme, &report, &smes) )
     {
-        sim_error("%s: out of memory while grouping IOMMU ports",
-                  tree.label);
+        sim_error("%s: cannot group IOMMU ports: %s", tree.label,
+                  groups.why[0] ? groups.why : smes.why);
         port_groups_free(&groups);
         dt_report_free(&report);
         sim_tree_free(&again);

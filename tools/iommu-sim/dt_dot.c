@@ -200,8 +200,8 @@ int dt_dot_print(FILE *out, const char *label, const struct dt_report *r,
         }
     if ( port_groups_build(&port_kind_utlb, r, &groups) )
     {
-        snprintf(err, errlen, "%s: out of memory while grouping uTLBs",
-                 label);
+        snprintf(err, errlen, "%s: cannot group uTLBs: %s", label,
+                 groups.why);
         return -1;
     }
     fprintf(out, "strict digraph ipmmu {\n  rankdir=LR;\n  label=");

@@ -91,13 +91,19 @@ static int add_group(struct port_groups *g, const struct port_use *uses,
     masters = calloc(n, sizeof(*masters));
     if ( !masters )
         return -1;
-    grown = realloc(g->groups, (g->nr + 1) * sizeof(*grown));
-    if ( !grown )
+    if ( g->nr == g->room )
     {
-        free(masters);
-        return -1;
+        unsigned int room = g->room ? 2 * g->room : 16;
+
+        grown = realloc(g->groups, room * sizeof(*grown));
+        if ( !grown )
+        {
+            free(masters);
+            return -1;
+        }
+        g->groups = grown;
+        g->room = room;
     }
-    g->groups = grown;
     grp = &g->groups[g->nr++];
     grp->iommu = uses[first].iommu;
     grp->id = uses[first].port_id;
@@ -120,8 +126,15 @@ int port_groups_build(const struct port_kind *kind,
     g->kind = kind;
     uses = collect_uses(kind, r, &nr);
     if ( !uses )
+    {
+        snprintf(g->why, sizeof(g->why), "out of memory");
         return -1;
-    kind->place(uses, nr);
+    }
+    if ( kind->place(uses, nr, g->why, sizeof(g->why)) )
+    {
+        free(uses);
+        return -1;
+    }
     qsort(uses, nr, sizeof(*uses), use_cmp);
 
     for ( i = 0; i < nr; i = j )
@@ -133,6 +146,7 @@ int port_groups_build(const struct port_kind *kind,
             free(uses);
             port_groups_free(g);
             g->kind = kind;
+            snprintf(g->why, sizeof(g->why), "out of memory");
             return -1;
         }
     }
@@ -313,7 +327,7 @@ int port_groups_check_guests(const struct port_kind *kind,
     }
     if ( port_groups_build(kind, &r, &g) )
     {
-        sim_error("run: out of memory");
+        sim_error("run: %s", g.why);
         dt_report_free(&r);
         return -1;
     }

@@ -41,15 +41,17 @@ struct port_group {
 
 struct port_groups {
     const struct port_kind *kind;
-    unsigned int nr;
+    unsigned int nr, room;
     struct port_group *groups;               /* by IOMMU, then port */
+    char why[256];                           /* why port_groups_build failed */
 };
 
 extern const struct port_kind port_kind_utlb;   /* IPMMU uTLBs */
 extern const struct port_kind port_kind_sme;    /* SMMU match entries */
 
 /* The groups of one kind in a report of dt_host (only ports with two
- * masters or more); 0, or -1 when out of memory (g is then empty). */
+ * masters or more); 0, or -1 (g is then empty) with the reason in g->why:
+ * out of memory, or an IOMMU with too many ports to work out. */
 int port_groups_build(const struct port_kind *kind,
                       const struct dt_report *r, struct port_groups *g);
 void port_groups_free(struct port_groups *g);
@@ -118,8 +120,10 @@ struct port_kind {
      */
     bool (*take)(const struct dt_report *r, const struct report_ref *ref,
                  struct port_use *u);
-    /* Sets every use's port (all uses of the kind, any IOMMU). */
-    void (*place)(struct port_use *uses, unsigned int nr);
+    /* Sets every use's port (all uses of the kind, any IOMMU); 0, or
+     * -ENOMEM / -E2BIG (too many to work out) with a reason in why. */
+    int (*place)(struct port_use *uses, unsigned int nr, char *why,
+                 size_t len);
     /* The port in a message ("uTLB 32 of /soc/iommu@e7740000"), in the
      * 'dt' text ("/soc/iommu@e7740000 utlb 32") and in JSON (the
      * members before "masters"). */

@@ -8,8 +8,10 @@
  * covers them.  Only streams behind available SMMUs count.  SMMUs are
  * listed by path.
  */
+#include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "tools/iommu-sim/iommu_sim.h"
@@ -81,36 +83,182 @@ static unsigned int popcount16(uint16_t v)
 }
 
 /*
- * Each stream's entry: of the streams on its SMMU that cover it, the one
- * with the widest mask (then the lowest masked ID), so that every stream
- * under one entry names the same one.
+ * How many (stream, mask) lookups sme_place() may do for one SMMU: its
+ * streams times the distinct masks among them.  Real trees need a few
+ * hundred; a hostile one with thousands of streams of distinct masks is
+ * refused instead of taking minutes.
  */
-static void sme_place(struct port_use *uses, unsigned int nr)
+#define SME_LOOKUPS_MAX (1U << 22)
+
+/* A stream's entry as it would program it alone, and where it came from. */
+struct sme_key {
+    const struct dt_device_node *iommu;
+    uint16_t mask, eid;
+    unsigned int idx;                /* in uses[] */
+};
+
+/* The streams of one SMMU that share one mask, in keys[first..end). */
+struct mask_run {
+    unsigned int first, end, pop;
+    uint16_t mask;
+};
+
+/* By SMMU, mask, masked ID, then place in uses[]. */
+static int key_cmp(const void *a, const void *b)
 {
-    unsigned int i, j;
+    const struct sme_key *x = a, *y = b;
 
-    for ( i = 0; i < nr; i++ )
+    if ( x->iommu != y->iommu )
+        return x->iommu < y->iommu ? -1 : 1;
+    if ( x->mask != y->mask )
+        return x->mask < y->mask ? -1 : 1;
+    if ( x->eid != y->eid )
+        return x->eid < y->eid ? -1 : 1;
+    return x->idx < y->idx ? -1 : x->idx > y->idx;
+}
+
+/* Widest mask first. */
+static int run_cmp(const void *a, const void *b)
+{
+    const struct mask_run *x = a, *y = b;
+
+    if ( x->pop != y->pop )
+        return x->pop > y->pop ? -1 : 1;
+    return x->mask < y->mask ? -1 : x->mask > y->mask;
+}
+
+/* The first key of run r whose masked ID is eid (the lowest place in
+ * uses[] among them), or NULL. */
+static const struct sme_key *run_find(const struct sme_key *keys,
+                                      const struct mask_run *r, uint16_t eid)
+{
+    unsigned int lo = r->first, hi = r->end;
+
+    while ( lo < hi )
     {
-        uint16_t eid = uses[i].id & ~uses[i].mask, emask = uses[i].mask;
+        unsigned int mid = lo + (hi - lo) / 2;
 
-        for ( j = 0; j < nr; j++ )
+        if ( keys[mid].eid < eid )
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < r->end && keys[lo].eid == eid ? &keys[lo] : NULL;
+}
+
+/*
+ * The streams of one SMMU, keys[first..end): each one's entry is, of the
+ * streams that cover it, one with the widest mask (the first in uses[]
+ * when several masks are as wide); its own when none is wider.
+ */
+static int place_smmu(struct port_use *uses, const struct sme_key *keys,
+                      unsigned int first, unsigned int end, char *why,
+                      size_t len)
+{
+    struct mask_run *runs;
+    unsigned int nr_runs = 0, i, k;
+
+    for ( i = first; i < end; i++ )
+        nr_runs += i == first || keys[i].mask != keys[i - 1].mask;
+    if ( (unsigned long)nr_runs * (end - first) > SME_LOOKUPS_MAX )
+    {
+        snprintf(why, len, "%s: %u streams with %u different masks: too "
+                 "many to work out which share a stream match entry (at "
+                 "most %u streams times masks)",
+                 dt_node_full_name(keys[first].iommu), end - first, nr_runs,
+                 SME_LOOKUPS_MAX);
+        return -E2BIG;
+    }
+    runs = calloc(nr_runs, sizeof(*runs));
+    if ( !runs )
+    {
+        snprintf(why, len, "out of memory");
+        return -ENOMEM;
+    }
+    for ( i = first, k = 0; i < end; i++ )
+    {
+        if ( i > first && keys[i].mask == keys[i - 1].mask )
+            continue;
+        runs[k].first = i;
+        runs[k].mask = keys[i].mask;
+        runs[k].pop = popcount16(keys[i].mask);
+        if ( k )
+            runs[k - 1].end = i;
+        k++;
+    }
+    runs[k - 1].end = end;
+    qsort(runs, nr_runs, sizeof(*runs), run_cmp);
+
+    for ( i = first; i < end; i++ )
+    {
+        const struct sme_key *me = &keys[i], *best = NULL;
+        unsigned int own_pop = popcount16(me->mask), found_pop = 0;
+        uint16_t id = uses[me->idx].id;
+
+        for ( k = 0; k < nr_runs && runs[k].pop > own_pop; k++ )
         {
-            uint16_t jid = uses[j].id & ~uses[j].mask;
+            const struct sme_key *c;
 
-            if ( uses[j].iommu != uses[i].iommu ||
-                 !smmu_smr_covers(uses[j].id, uses[j].mask, uses[i].id,
-                                  uses[i].mask) )
+            if ( best && runs[k].pop < found_pop )
+                break;
+            if ( me->mask & ~runs[k].mask )
                 continue;
-            if ( popcount16(uses[j].mask) > popcount16(emask) ||
-                 (uses[j].mask == emask && jid < eid) )
+            /* The lookup finds the candidate; the driver's rule decides. */
+            c = run_find(keys, &runs[k], id & ~runs[k].mask);
+            if ( c && smmu_smr_covers(c->eid, c->mask, id, me->mask) &&
+                 (!best || c->idx < best->idx) )
             {
-                eid = jid;
-                emask = uses[j].mask;
+                best = c;
+                found_pop = runs[k].pop;
             }
         }
-        uses[i].port_id = eid;
-        uses[i].port_mask = emask;
+        if ( !best )
+            best = me;
+        uses[me->idx].port_id = best->eid;
+        uses[me->idx].port_mask = best->mask;
     }
+    free(runs);
+    return 0;
+}
+
+/*
+ * Each stream's entry: of the streams on its SMMU that cover it
+ * (smmu_smr_covers()), the one with the widest mask, so that every
+ * stream under one entry names the same one.  Sorted and looked up per
+ * distinct mask, not stream against stream: n log n plus n times the
+ * masks, bounded by SME_LOOKUPS_MAX per SMMU.
+ */
+static int sme_place(struct port_use *uses, unsigned int nr, char *why,
+                     size_t len)
+{
+    struct sme_key *keys;
+    unsigned int i, j;
+    int rc = 0;
+
+    if ( !nr )
+        return 0;
+    keys = calloc(nr, sizeof(*keys));
+    if ( !keys )
+    {
+        snprintf(why, len, "out of memory");
+        return -ENOMEM;
+    }
+    for ( i = 0; i < nr; i++ )
+    {
+        keys[i].iommu = uses[i].iommu;
+        keys[i].mask = uses[i].mask;
+        keys[i].eid = uses[i].id & ~uses[i].mask;
+        keys[i].idx = i;
+    }
+    qsort(keys, nr, sizeof(*keys), key_cmp);
+    for ( i = 0; i < nr && !rc; i = j )
+    {
+        for ( j = i + 1; j < nr && keys[j].iommu == keys[i].iommu; j++ )
+            ;
+        rc = place_smmu(uses, keys, i, j, why, len);
+    }
+    free(keys);
+    return rc;
 }
 
 static int sme_name(char *buf, size_t len, const struct port_group *grp)

@@ -38,15 +38,19 @@ static bool utlb_take(const struct dt_report *r, const struct report_ref *ref,
 }
 
 /* A uTLB is its own port. */
-static void utlb_place(struct port_use *uses, unsigned int nr)
+static int utlb_place(struct port_use *uses, unsigned int nr, char *why,
+                      size_t len)
 {
     unsigned int i;
 
+    (void)why;
+    (void)len;
     for ( i = 0; i < nr; i++ )
     {
         uses[i].port_id = uses[i].id;
         uses[i].port_mask = 0;
     }
+    return 0;
 }
 
 static int utlb_name(char *buf, size_t len, const struct port_group *grp)

@@ -17,6 +17,18 @@
 
 #define IOMMUS_PHANDLE_BAD 0xffffffffU   /* dtc's "unresolved" marker */
 
+/*
+ * How much IOMMU wiring a tree may have (docs/iommu-sim.md, Decisions).
+ * The hypervisor's code reads a phandle list entry by entry from its
+ * start, as upstream Xen does, so a list costs the square of its length,
+ * and the tools pair IOMMUs with their references.  Mainline trees stay
+ * far below: at most 16 entries in one list, a few hundred cells in all,
+ * about a dozen IOMMUs.
+ */
+#define LIST_CELLS_MAX  256     /* in one iommus or mmu-masters */
+#define TREE_CELLS_MAX  16384   /* in all of them */
+#define IOMMUS_MAX      256     /* IPMMU and SMMU nodes */
+
 static int fail(char *err, size_t errlen, const struct dt_device_node *np,
                 const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
@@ -94,13 +106,41 @@ static int check_one_iommus(const struct dt_device_node *np, char *err,
     return 0;
 }
 
+static int check_list_size(const struct dt_device_node *np,
+                           const char *name, unsigned long *total,
+                           char *err, size_t errlen)
+{
+    uint32_t len;
+
+    if ( !dt_get_property(np, name, &len) )
+        return 0;
+    if ( len / 4 > LIST_CELLS_MAX )
+        return fail(err, errlen, np, "'%s' has %u cells, more than %u",
+                    name, len / 4, LIST_CELLS_MAX);
+    *total += len / 4;
+    if ( *total > TREE_CELLS_MAX )
+        return fail(err, errlen, np, "'%s' takes the tree's iommus and "
+                    "mmu-masters lists past %u cells in all", name,
+                    TREE_CELLS_MAX);
+    return 0;
+}
+
 int tree_check_iommus(char *err, size_t errlen)
 {
     struct dt_device_node *np;
+    unsigned long cells = 0;
+    unsigned int iommus = 0;
 
     dt_for_each_device_node(dt_host, np)
-        if ( check_one_iommus(np, err, errlen) )
+    {
+        if ( report_ref_kind_of(np) != REF_OTHER && ++iommus > IOMMUS_MAX )
+            return fail(err, errlen, np, "more than %u IOMMU nodes "
+                        "(IPMMUs and SMMUs) in the tree", IOMMUS_MAX);
+        if ( check_list_size(np, "iommus", &cells, err, errlen) ||
+             check_list_size(np, "mmu-masters", &cells, err, errlen) ||
+             check_one_iommus(np, err, errlen) )
             return -1;
+    }
     return 0;
 }
 

@@ -14,7 +14,9 @@
 
 /*
  * Every 'iommus' property of the host tree: not empty, whole cells, each
- * entry a valid phandle of a node with #iommu-cells = 1.  0 or -1.
+ * entry a valid phandle of a node with #iommu-cells = 1; and the tree's
+ * size limits for IOMMU wiring (cells per iommus or mmu-masters list, in
+ * all, IOMMU nodes).  0 or -1.
  */
 int tree_check_iommus(char *err, size_t errlen);
 
