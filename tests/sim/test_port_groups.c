@@ -4,7 +4,7 @@
  * up per distinct mask, against the plain definition (every stream of an
  * SMMU against every other, with the driver's smmu_smr_covers()) on
  * random streams; and its refusal of an SMMU with too many streams times
- * masks to work out.
+ * masks to work out.  The uTLB kind: IPMMU entries only.
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -140,11 +140,55 @@ static void refuses_too_many_streams_times_masks(void **state)
     free(u);
 }
 
+/*
+ * Two masters on uTLB 7 of an IPMMU, two on cell 7 of an IOMMU the
+ * simulator does not model: one uTLB group, the IPMMU's.
+ */
+static void utlb_groups_take_ipmmu_entries_only(void **state)
+{
+    static struct dt_device_node ipmmu = { .full_name = "/soc/ipmmu" },
+                                 other = { .full_name = "/soc/other" },
+                                 m[4] = {
+        { .full_name = "/soc/a" }, { .full_name = "/soc/b" },
+        { .full_name = "/soc/c" }, { .full_name = "/soc/d" },
+    };
+    struct report_ref refs[4];
+    struct report_master masters[4];
+    struct report_ipmmu ipmmus[1] = { { .np = &ipmmu } };
+    struct dt_report r = {
+        .nr_ipmmus = 1, .nr_masters = 4, .ipmmus = ipmmus,
+        .masters = masters,
+    };
+    struct port_groups g;
+    unsigned int i;
+
+    (void)state;
+    for ( i = 0; i < 4; i++ )
+    {
+        refs[i] = (struct report_ref){
+            .iommu = i < 2 ? &ipmmu : &other, .id = 7,
+            .kind = i < 2 ? REF_IPMMU : REF_OTHER,
+        };
+        masters[i] = (struct report_master){
+            .np = &m[i], .available = true, .nr_refs = 1, .refs = &refs[i],
+        };
+    }
+    assert_int_equal(port_groups_build(&port_kind_utlb, &r, &g), 0);
+    assert_int_equal(g.nr, 1);
+    assert_ptr_equal(g.groups[0].iommu, &ipmmu);
+    assert_int_equal(g.groups[0].id, 7);
+    assert_int_equal(g.groups[0].nr_masters, 2);
+    assert_ptr_equal(g.groups[0].masters[0], &m[0]);
+    assert_ptr_equal(g.groups[0].masters[1], &m[1]);
+    port_groups_free(&g);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(places_streams_as_the_definition),
         cmocka_unit_test(refuses_too_many_streams_times_masks),
+        cmocka_unit_test(utlb_groups_take_ipmmu_entries_only),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

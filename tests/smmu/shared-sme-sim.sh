@@ -7,7 +7,8 @@
 # and the entry, status 2; it boots one that keeps every group whole, and
 # the built-in SMMU boards (no shared entries) as before.  'dt' lists the
 # shared entries (text and JSON) and 'check' reports a split one as a
-# problem naming the entry, the devices and the guests.  Results go to
+# problem naming the entry, the devices and the guests; 'dt --format
+# dot' draws the shared streams filled red.  Results go to
 # $TEST_SUMMARY as "passed N" / "failed N".
 #
 #   shared-sme-sim.sh IOMMU_SIM DTB WORK_DIR
@@ -77,6 +78,22 @@ if grep -q 'stream match entr' "$work/dt_h3.out" "$work/dt_h3_json.out"; then
 else
     pass
 fi
+
+# --- dt --format dot: shared streams drawn filled red, the others not --------
+run dot dt --format dot "$dtb"
+expect_rc dot 0
+expect_clean dot
+shared_fill='", style=filled, fillcolor="#ff4040", penwidth=3\]'
+expect_out dot "label=\"stream 0x30$shared_fill"
+expect_out dot "label=\"stream 0x200$shared_fill"
+expect_out dot "label=\"stream 0x100 mask 0xff$shared_fill"
+expect_out dot "label=\"stream 0x120 mask 0x0$shared_fill"
+# dma (0x10) and sata (0x5) have their own entries.
+for own in 'stream 0x10"' 'stream 0x5 mask 0x0"'; do
+    if grep -qF "label=\"$own]" "$work/dot.out"; then pass; else
+        fail "dot: $own not drawn as an entry of its own"
+    fi
+done
 
 # --- check: split entries reported, whole ones not ---------------------------
 run check_one check --dtb "$dtb" --config "$cfg/shared-sme-one.cfg"

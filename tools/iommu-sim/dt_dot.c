@@ -11,6 +11,7 @@
 #include "tools/iommu-sim/dtdev_path.h"
 #include "tools/iommu-sim/run_scenario.h"
 #include "tools/iommu-sim/port_groups.h"
+#include "xen/drivers/passthrough/arm/smmu.h"
 
 /* One fill colour per guest, in config order; dom0 keeps the default. */
 static const char *const guest_colours[] = {
@@ -44,6 +45,9 @@ static int ipmmu_index(const struct dt_report *r,
             return (int)i;
     return -1;
 }
+
+/* How a port several masters share is drawn. */
+#define SHARED_PORT ", style=filled, fillcolor=\"#ff4040\", penwidth=3"
 
 /* Whether uTLB 'id' of IPMMU 'ipmmu' is one port of several masters. */
 static bool utlb_is_shared(const struct dt_report *r,
@@ -95,8 +99,7 @@ static void print_utlbs(FILE *out, const struct dt_report *r,
             last, first);
     if ( last != first )
         fprintf(out, "-%u", last);
-    fprintf(out, "\"%s];\n", shared
-            ? ", style=filled, fillcolor=\"#ff4040\", penwidth=3" : "");
+    fprintf(out, "\"%s];\n", shared ? SHARED_PORT : "");
     fprintf(out, "  u%u_%u_%u -> i%u;\n", ip, first, last, ip);
     fprintf(out, "  m%u -> u%u_%u_%u%s;\n", master, ip, first, last,
             edge_attrs);
@@ -133,10 +136,40 @@ static void print_smmus(FILE *out, const struct dt_report *r)
     }
 }
 
+/*
+ * Whether a stream ID of 'master' in [first, last] on 'smmu' lands in a
+ * stream match entry that other masters share (a group of g whose port
+ * covers it and whose masters include this one).
+ */
+static bool stream_is_shared(const struct port_groups *g,
+                             const struct dt_device_node *master,
+                             const struct dt_device_node *smmu,
+                             uint32_t first, uint32_t last)
+{
+    unsigned int i, k;
+    uint32_t id;
+
+    for ( i = 0; i < g->nr; i++ )
+    {
+        const struct port_group *grp = &g->groups[i];
+
+        if ( grp->iommu != smmu )
+            continue;
+        for ( k = 0; k < grp->nr_masters && grp->masters[k] != master; k++ )
+            ;
+        if ( k == grp->nr_masters )
+            continue;
+        for ( id = first; id <= last && id <= 0xffff; id++ )
+            if ( smmu_smr_covers(grp->id, grp->mask, id, 0) )
+                return true;
+    }
+    return false;
+}
+
 /* A run of consecutive stream IDs of one master on one SMMU. */
 static void print_streams(FILE *out, unsigned int master, unsigned int sm,
                           const struct report_ref *first, uint32_t last,
-                          const char *edge_attrs)
+                          bool shared, const char *edge_attrs)
 {
     fprintf(out, "  t%u_%u_%u [shape=ellipse, label=\"stream 0x%x", sm,
             first->id, last, first->id);
@@ -144,7 +177,8 @@ static void print_streams(FILE *out, unsigned int master, unsigned int sm,
         fprintf(out, "-0x%x", last);
     if ( first->has_mask )
         fprintf(out, " mask 0x%x", first->mask);
-    fprintf(out, "\"];\n  t%u_%u_%u -> s%u;\n", sm, first->id, last, sm);
+    fprintf(out, "\"%s];\n  t%u_%u_%u -> s%u;\n", shared ? SHARED_PORT : "",
+            sm, first->id, last, sm);
     fprintf(out, "  m%u -> t%u_%u_%u%s;\n", master, sm, first->id, last,
             edge_attrs);
 }
@@ -180,7 +214,7 @@ int dt_dot_print(FILE *out, const char *label, const struct dt_report *r,
 {
     const struct dt_device_node *dev_nodes[RUN_MAX_GUESTS * RUN_MAX_DTDEVS];
     int dev_guest[RUN_MAX_GUESTS * RUN_MAX_DTDEVS];
-    struct port_groups groups;
+    struct port_groups groups, smes;
     unsigned int i, k, nr_devs = 0;
 
     for ( i = 0; i < nr_guests; i++ )
@@ -202,6 +236,13 @@ int dt_dot_print(FILE *out, const char *label, const struct dt_report *r,
     {
         snprintf(err, errlen, "%s: cannot group uTLBs: %s", label,
                  groups.why);
+        return -1;
+    }
+    if ( port_groups_build(&port_kind_sme, r, &smes) )
+    {
+        snprintf(err, errlen, "%s: cannot group stream match entries: %s",
+                 label, smes.why);
+        port_groups_free(&groups);
         return -1;
     }
     fprintf(out, "strict digraph ipmmu {\n  rankdir=LR;\n  label=");
@@ -235,7 +276,11 @@ int dt_dot_print(FILE *out, const char *label, const struct dt_report *r,
                     m->refs[e + 1].id == m->refs[e].id + 1 )
                 e++;
             if ( sm >= 0 )
-                print_streams(out, i, sm, &m->refs[k], m->refs[e].id, "");
+                print_streams(out, i, sm, &m->refs[k], m->refs[e].id,
+                              stream_is_shared(&smes, m->np,
+                                               m->refs[k].iommu,
+                                               m->refs[k].id, m->refs[e].id),
+                              "");
             else if ( ip >= 0 )
                 print_utlbs(out, r, &groups, i, ip, m->refs[k].id,
                             m->refs[e].id, "");
@@ -255,7 +300,7 @@ int dt_dot_print(FILE *out, const char *label, const struct dt_report *r,
                                         .id = m->maps[k].id_base,
                                         .kind = REF_SMMU };
 
-                print_streams(out, i, sm, &f, f.id, attrs);
+                print_streams(out, i, sm, &f, f.id, false, attrs);
                 continue;
             }
             if ( ip < 0 )
@@ -266,5 +311,6 @@ int dt_dot_print(FILE *out, const char *label, const struct dt_report *r,
     }
     fprintf(out, "}\n");
     port_groups_free(&groups);
+    port_groups_free(&smes);
     return 0;
 }

@@ -21,14 +21,13 @@ static unsigned int ipmmu_rank(const struct dt_report *r,
 }
 
 /*
- * Every entry but an SMMU stream: an IOMMU the simulator does not model
- * is keyed by its first cell too, as it always was here (see the
- * Decisions of docs/iommu-sim.md).
+ * IPMMU entries only: what an IOMMU the simulator does not model means by
+ * its cells is unknown, and no domain gets a master behind it.
  */
 static bool utlb_take(const struct dt_report *r, const struct report_ref *ref,
                       struct port_use *u)
 {
-    if ( ref->kind == REF_SMMU )
+    if ( ref->kind != REF_IPMMU )
         return false;
     u->iommu = ref->iommu;
     u->iommu_rank = ipmmu_rank(r, ref->iommu);
