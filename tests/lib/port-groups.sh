@@ -14,6 +14,9 @@
 #   expect_check_split NAME GROUP PATTERN
 #       'check' found problems (status 1) and one of them is a split
 #       GROUP line matching PATTERN.
+#   expect_check_whole NAME
+#       'check' passed one guest (status 0, its "ok" line) and reported
+#       no split.
 
 expect_refused_before_boot()
 {
@@ -54,4 +57,16 @@ expect_check_split()
     expect_clean "$name"
     expect_out "$name" "^$group split across domains: .*$pattern.*: .*must be passed through together, to one domain$"
     expect_out "$name" '^check: .*: [1-9][0-9]* problems?$'
+}
+
+expect_check_whole()
+{
+    local name=$1
+    expect_rc "$name" 0
+    expect_out "$name" '^check: .*: ok \(1 guest\)$'
+    if grep -q 'split across' "$work/$name.out"; then
+        fail "$name: a whole group reported split"
+    else
+        pass
+    fi
 }
